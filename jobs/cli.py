@@ -1,0 +1,39 @@
+"""`labinov worker` and `labinov dispatch`."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from jobs import dispatcher
+from jobs.queues import QUEUES
+from tenants.app import settings_of
+
+
+@click.command("worker")
+@click.argument("queues", nargs=-1)
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@with_appcontext
+def worker_command(queues, burst):
+    """Run an RQ worker on QUEUES (default: all)."""
+    from jobs.worker import run_worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    run_worker(list(queues or QUEUES), settings_of(current_app).redis_url, burst=burst)
+
+
+@click.command("dispatch")
+@click.option("--every", type=float, default=0, help="Repeat every N seconds (0: run once).")
+@with_appcontext
+def dispatch_command(every):
+    """Enqueue whatever the database says is due."""
+    import jobs.registry  # noqa: F401 - every finder
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if every > 0:
+        dispatcher.run_forever(current_app._get_current_object(), every)
+    else:
+        click.echo(dispatcher.dispatch_once() or "another dispatcher holds the lock")

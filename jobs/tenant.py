@@ -1,0 +1,52 @@
+"""Jobs that touch tenant data take the tenant id as their first argument and run in its scope.
+
+    @tenant_job
+    def rebuild_index(tenant_id: int, idea_id: int): ...
+
+    enqueue_for_tenant(rebuild_index, tenant.id, idea.id)
+
+A job without a tenant argument has no scope, so any tenant query in it raises.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from rq import Retry
+from rq.job import Job
+
+from jobs.queues import DEFAULT, RETRY, queue
+from tenants.db import db
+from tenants.platform.tenancy import Tenant, TenantStatus
+from tenants.scope import tenant_scope
+
+
+class TenantNotAvailable(RuntimeError):
+    pass
+
+
+def tenant_job(func):
+    @functools.wraps(func)
+    def run(tenant_id: int, *args, **kwargs):
+        tenant = db.session.get(Tenant, tenant_id)
+        if tenant is None or tenant.status != TenantStatus.ACTIVE:
+            raise TenantNotAvailable(f"tenant {tenant_id} is not active")
+        ref = tenant.ref()
+        db.session.close()  # the scope must start on a fresh transaction
+        with tenant_scope(ref):
+            return func(tenant_id, *args, **kwargs)
+
+    run.is_tenant_job = True
+    return run
+
+
+def enqueue_for_tenant(func, tenant_id: int, *args, job_key: str | None = None,
+                       queue_name: str = DEFAULT, retry: Retry | None = RETRY,
+                       **kwargs) -> Job:
+    """Enqueue `func(tenant_id, *args)`; the job id starts with the tenant id."""
+    if not getattr(func, "is_tenant_job", False):
+        raise TypeError(f"{func.__name__} is not a @tenant_job")
+    job_id = f"t{tenant_id}:{job_key}" if job_key else None
+    return queue(queue_name).enqueue_call(func, args=(tenant_id, *args), kwargs=kwargs,
+                                          job_id=job_id, retry=retry,
+                                          description=f"[tenant {tenant_id}] {func.__name__}")

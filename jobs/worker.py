@@ -1,0 +1,42 @@
+"""The RQ worker: every job runs inside an application context of its own."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from rq import Worker
+from rq.job import Job
+
+from tenants.app import create_core_app
+from tenants.db import db
+
+_app: Flask | None = None
+_pid: int | None = None
+
+
+def worker_app() -> Flask:
+    global _app, _pid
+    if _app is None:
+        _app = create_core_app(import_name="jobs")
+        _pid = os.getpid()
+    return _app
+
+
+class AppJob(Job):
+    def perform(self):
+        app = worker_app()
+        with app.app_context():
+            if os.getpid() != _pid:  # a forked work horse must not share pooled connections
+                db.engine.dispose(close=False)
+            try:
+                return super().perform()
+            finally:
+                db.session.remove()
+
+
+def run_worker(queues: list[str], redis_url: str, burst: bool = False) -> bool:
+    from redis import Redis
+
+    worker = Worker(queues, connection=Redis.from_url(redis_url), job_class=AppJob)
+    return worker.work(burst=burst, with_scheduler=True)

@@ -1,0 +1,45 @@
+"""Alembic environment for one tenant schema.
+
+The runner (`tenants.migrate`) passes an open connection and the schema; the migration
+scripts name no schema and land in the one on the `search_path`. Each schema keeps its
+own `alembic_version` table. From the command line (`alembic -n tenant ...`) the
+schema is `-x schema=t_3513`, e.g. for autogenerate against a scratch tenant.
+"""
+
+from alembic import context
+from sqlalchemy import create_engine, text
+
+from tenants.config import Settings
+from tenants.db import unqualified_tenant_metadata
+from tenants.scope import SCHEMA_RE
+
+
+def include_name(name, type_, parent_names):
+    return not (type_ == "table" and name == "alembic_version")
+
+
+def run(connection, schema):
+    if not SCHEMA_RE.match(schema):
+        raise ValueError(f"not a tenant schema: {schema!r}")
+    connection.execute(text(f'SET LOCAL search_path TO "{schema}"'))
+    connection.dialect.default_schema_name = schema
+    context.configure(
+        connection=connection,
+        target_metadata=unqualified_tenant_metadata(),
+        version_table_schema=schema,
+        include_name=include_name,
+        compare_type=True,
+        transactional_ddl=True,
+    )
+    context.run_migrations()
+
+
+config = context.config
+connection = config.attributes.get("connection")
+if connection is not None:
+    run(connection, config.attributes["tenant_schema"])
+else:
+    schema = context.get_x_argument(as_dictionary=True)["schema"]
+    engine = create_engine(Settings.from_env().database_url)
+    with engine.begin() as conn:
+        run(conn, schema)

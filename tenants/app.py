@@ -1,0 +1,31 @@
+"""The Flask application core shared by the web tier, the worker and the CLI."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from tenants.config import Settings
+from tenants.db import db
+from tenants.locale import init_babel
+
+
+def create_core_app(settings: Settings | None = None, import_name: str = "tenants",
+                    locale_selector=None, timezone_selector=None) -> Flask:
+    settings = settings or Settings.from_env()
+    app = Flask(import_name)
+    app.config.update(
+        LABINOV=settings,
+        SECRET_KEY=settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=settings.database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10},
+    )
+    db.init_app(app)
+    init_babel(app, settings.default_locale, settings.default_timezone,
+               locale_selector, timezone_selector)
+    import tenants.lab
+    import tenants.platform  # noqa: F401
+    return app
+
+
+def settings_of(app: Flask) -> Settings:
+    return app.config["LABINOV"]

@@ -1,0 +1,130 @@
+"""Operator commands: `labinov db ...` and `labinov tenants ...` (output stays English)."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import click
+import sqlalchemy as sa
+from flask import current_app
+from flask.cli import AppGroup
+
+from tenants import registry
+from tenants.app import settings_of
+from tenants.db import db
+from tenants.migrate import migrate_tenants, upgrade_platform
+from tenants.platform.regions import load_regions
+from tenants.platform.tenancy import Tenant, TenantStatus
+
+db_cli = AppGroup("db", help="The platform schema.")
+tenants_cli = AppGroup("tenants", help="Tenant schemas and their lifecycle.")
+
+
+@db_cli.command("upgrade")
+def db_upgrade():
+    """Apply platform migrations and load the region registry."""
+    upgrade_platform(db.engine)
+    provinces, regencies = load_regions(db.session)
+    db.session.commit()
+    click.echo(f"platform schema at head; {provinces} provinces, {regencies} regencies")
+
+
+def _tenant(slug: str) -> Tenant:
+    tenant = db.session.scalar(sa.select(Tenant).where(Tenant.slug == slug))
+    if tenant is None:
+        raise click.ClickException(f"no tenant {slug!r}")
+    return tenant
+
+
+@tenants_cli.command("create")
+@click.argument("regency_code")
+@click.option("--locale", type=click.Choice(["id", "en"]), default="id")
+def tenants_create(regency_code, locale):
+    """Register the tenant of REGENCY_CODE (e.g. 35.13) and provision its schema."""
+    started = time.perf_counter()
+    try:
+        tenant = registry.create_active(db.session, regency_code, default_locale=locale)
+    except registry.LifecycleError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"created {tenant.slug} ({tenant.schema_name}) in "
+               f"{(time.perf_counter() - started) * 1000:.0f} ms")
+
+
+@tenants_cli.command("list")
+def tenants_list():
+    """Every tenant with its schema and state."""
+    for t in db.session.scalars(sa.select(Tenant).order_by(Tenant.regency_code)):
+        click.echo(f"{t.regency_code:<6} {t.slug:<32} {t.schema_name:<8} {t.status:<12} "
+                   f"{t.timezone}")
+
+
+def _transition(slug: str, status: TenantStatus):
+    tenant = _tenant(slug)
+    try:
+        registry.transition(tenant, status, note_source="cli")
+    except registry.LifecycleError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"{slug} is {status}")
+
+
+@tenants_cli.command("suspend")
+@click.argument("slug")
+def tenants_suspend(slug):
+    """Suspend a tenant: its URLs show a notice, its data is kept."""
+    _transition(slug, TenantStatus.SUSPENDED)
+
+
+@tenants_cli.command("reactivate")
+@click.argument("slug")
+def tenants_reactivate(slug):
+    """Make a suspended tenant active again."""
+    _transition(slug, TenantStatus.ACTIVE)
+
+
+@tenants_cli.command("archive")
+@click.argument("slug")
+def tenants_archive(slug):
+    """Archive a tenant: closed for good, data kept."""
+    _transition(slug, TenantStatus.ARCHIVED)
+
+
+@tenants_cli.command("drop")
+@click.argument("slug")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def tenants_drop(slug, yes):
+    """Delete a suspended or archived tenant and its schema, irreversibly."""
+    tenant = _tenant(slug)
+    if tenant.status == TenantStatus.ACTIVE:
+        raise click.ClickException(f"{slug} is active; suspend or archive it first")
+    if not yes:
+        click.confirm(f"Drop {slug} and every row in {tenant.schema_name}?", abort=True)
+    registry.drop(db.session, tenant)
+    db.session.commit()
+    click.echo(f"dropped {slug}")
+
+
+@tenants_cli.command("migrate")
+@click.option("--jobs", "-j", default=2, show_default=True, help="Schemas upgraded at once.")
+@click.option("--quiet", "-q", is_flag=True, help="Print failures and the summary only.")
+def tenants_migrate(jobs, quiet):
+    """Upgrade every provisioned tenant schema to the head of the tenant tree."""
+    schemas = registry.provisioned_schemas(db.session)
+    db.session.close()
+    started = time.perf_counter()
+
+    def show(result):
+        if not quiet or not result.ok:
+            click.echo(result.line())
+
+    results = migrate_tenants(settings_of(current_app).database_url, schemas, jobs=jobs,
+                              on_result=show)
+    failed = sum(not r.ok for r in results)
+    upgraded = sum(r.changed for r in results)
+    click.echo(f"{len(results)} schemas: {upgraded} upgraded, {failed} failed, "
+               f"{len(results) - upgraded - failed} already current "
+               f"({time.perf_counter() - started:.2f} s)")
+    if failed:
+        sys.exit(1)

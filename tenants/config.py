@@ -1,0 +1,82 @@
+"""Settings from the environment (documented in `.env.example`)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+DEV_SECRET = "dev-only-not-secret"
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(name, default).strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    secret_key: str = DEV_SECRET
+    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/labinov"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    base_url: str = "http://127.0.0.1:5000"
+    s3_endpoint_url: str = ""
+    s3_region: str = "us-east-1"
+    s3_bucket: str = ""
+    s3_access_key_id: str = ""
+    s3_secret_access_key: str = ""
+    storage_dir: str = "var/storage"
+    smtp_url: str = "smtp://127.0.0.1:1025"
+    mail_sender: str = "Labinov <noreply@labinov.local>"
+    default_locale: str = "id"
+    default_timezone: str = "Asia/Jakarta"
+    upload_max_bytes: int = 10 * 1024 * 1024
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        s = cls(
+            env=_env("LABINOV_ENV", "development"),
+            secret_key=_env("SECRET_KEY", DEV_SECRET),
+            database_url=_normalise_db_url(_env("DATABASE_URL", cls.database_url)),
+            redis_url=_env("REDIS_URL", cls.redis_url),
+            base_url=_env("BASE_URL", cls.base_url).rstrip("/"),
+            s3_endpoint_url=_env("S3_ENDPOINT_URL"),
+            s3_region=_env("S3_REGION", cls.s3_region),
+            s3_bucket=_env("S3_BUCKET"),
+            s3_access_key_id=_env("S3_ACCESS_KEY_ID"),
+            s3_secret_access_key=_env("S3_SECRET_ACCESS_KEY"),
+            storage_dir=_env("STORAGE_DIR", cls.storage_dir),
+            smtp_url=_env("SMTP_URL", cls.smtp_url),
+            mail_sender=_env("MAIL_SENDER", cls.mail_sender),
+            default_locale=_env("DEFAULT_LOCALE", cls.default_locale),
+            default_timezone=_env("DEFAULT_TIMEZONE", cls.default_timezone),
+            upload_max_bytes=int(_env("UPLOAD_MAX_BYTES", str(cls.upload_max_bytes))),
+        )
+        s.validate()
+        return s
+
+    def validate(self) -> None:
+        if self.production and (not self.secret_key or self.secret_key == DEV_SECRET
+                                or len(self.secret_key) < 32):
+            raise ConfigError(
+                "SECRET_KEY must be set to a random value of at least 32 characters "
+                "when LABINOV_ENV=production"
+            )
+        if self.default_locale not in ("id", "en"):
+            raise ConfigError("DEFAULT_LOCALE must be 'id' or 'en'")
+
+
+def _normalise_db_url(url: str) -> str:
+    # Accept the libpq-style URL that hosting providers hand out.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

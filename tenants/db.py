@@ -1,0 +1,99 @@
+"""Declarative bases, the Flask-SQLAlchemy handle and the tenant-aware Session.
+
+Platform tables live in the `platform` schema. Tenant tables are declared in the
+placeholder schema `tenant`, which never exists in the database: a statement only
+reaches a real tenant schema through the `schema_translate_map` that a tenant scope
+installs (see `tenants.scope`). Without a scope, the ORM refuses before SQL is sent.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import sqlalchemy as sa
+from flask_sqlalchemy import SQLAlchemy
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import MetaData, event
+from sqlalchemy.orm import DeclarativeBase
+
+PLATFORM_SCHEMA = "platform"
+TENANT_SCHEMA = "tenant"  # placeholder; translated to t_<code> inside a tenant scope
+TENANT_KEY = "labinov.tenant"
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class PlatformModel(DeclarativeBase):
+    metadata = MetaData(schema=PLATFORM_SCHEMA, naming_convention=NAMING)
+
+
+class TenantModel(DeclarativeBase):
+    metadata = MetaData(schema=TENANT_SCHEMA, naming_convention=NAMING)
+
+
+class OutsideTenantScope(RuntimeError):
+    """A tenant table was queried by a Session that is not bound to a tenant."""
+
+
+class TenantMixError(RuntimeError):
+    """A Session bound to one tenant was asked to enter another."""
+
+
+def is_tenant_table(table: sa.Table | None) -> bool:
+    return table is not None and table.schema == TENANT_SCHEMA
+
+
+@lru_cache(maxsize=4096)
+def tenant_engine(engine: sa.Engine, schema: str) -> sa.Engine:
+    """An engine sharing `engine`'s pool whose connections translate the placeholder."""
+    return engine.execution_options(schema_translate_map={TENANT_SCHEMA: schema})
+
+
+class TenantAwareSession(FlaskSession):
+    """Routes every statement through the bound tenant's translated engine."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        tenant = self.info.get(TENANT_KEY)
+        if tenant is None and mapper is not None and is_tenant_table(
+                sa.inspect(mapper).local_table):
+            raise OutsideTenantScope(
+                f"{sa.inspect(mapper).class_.__name__} is tenant data; enter a tenant scope first")
+        engine = super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+        if tenant is None or not isinstance(engine, sa.Engine):
+            return engine
+        return tenant_engine(engine, tenant.schema)
+
+
+@event.listens_for(TenantAwareSession, "after_begin")
+def _set_local_search_path(session, transaction, connection):
+    # SET LOCAL dies with the transaction, so a pooled connection comes back clean.
+    tenant = session.info.get(TENANT_KEY)
+    if tenant is not None:
+        connection.exec_driver_sql(f'SET LOCAL search_path TO "{tenant.schema}"')
+
+
+db = SQLAlchemy(
+    model_class=PlatformModel,
+    session_options={"class_": TenantAwareSession},
+    engine_options={"pool_pre_ping": True},
+)
+
+
+def _no_schema(table, to_schema, constraint, referred_schema):
+    return sa.schema.BLANK_SCHEMA
+
+
+def unqualified_tenant_metadata() -> MetaData:
+    """A copy of the tenant tables without a schema, for DDL run under a search_path."""
+    import tenants.lab  # noqa: F401 - registers every lab model
+
+    md = MetaData(naming_convention=NAMING)
+    for table in TenantModel.metadata.sorted_tables:
+        table.to_metadata(md, schema=None, referred_schema_fn=_no_schema)
+    return md

@@ -1,0 +1,64 @@
+"""Creating, registering and dropping tenant schemas.
+
+A new schema is built from one cached DDL script compiled from the lab models and stamped
+with the tenant tree's head, sent in a single round trip: the cost is the DDL itself.
+`tests/test_provisioning.py` keeps this honest against a schema built by the migrations.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+from tenants.db import unqualified_tenant_metadata
+from tenants.migrate import TENANT_SCRIPTS, tenant_head
+from tenants.scope import SCHEMA_RE
+
+VERSION_TABLE = (
+    "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+    "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"
+)
+
+
+class ProvisioningError(RuntimeError):
+    pass
+
+
+@lru_cache(maxsize=4)
+def tenant_ddl(script_location=TENANT_SCRIPTS) -> str:
+    """Every statement that builds an empty tenant schema at head, for the search_path."""
+    dialect = postgresql.dialect()
+    statements = []
+    for table in unqualified_tenant_metadata().sorted_tables:
+        statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
+        for index in sorted(table.indexes, key=lambda i: i.name):
+            statements.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
+    statements.append(VERSION_TABLE)
+    statements.append(
+        f"INSERT INTO alembic_version (version_num) VALUES ('{tenant_head(script_location)}')")
+    return ";\n".join(statements) + ";"
+
+
+def _checked(schema: str) -> str:
+    if not SCHEMA_RE.match(schema):
+        raise ProvisioningError(f"not a tenant schema name: {schema!r}")
+    return schema
+
+
+def provision_schema(conn: sa.Connection, schema: str) -> None:
+    """Create `schema` with every tenant table, inside the caller's transaction."""
+    _checked(schema)
+    conn.exec_driver_sql(
+        f'CREATE SCHEMA "{schema}"; SET LOCAL search_path TO "{schema}";\n{tenant_ddl()}')
+
+
+def schema_exists(conn: sa.Connection, schema: str) -> bool:
+    return conn.execute(sa.text("SELECT 1 FROM pg_namespace WHERE nspname = :s"),
+                        {"s": schema}).first() is not None
+
+
+def drop_schema(conn: sa.Connection, schema: str) -> None:
+    conn.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{_checked(schema)}" CASCADE')

@@ -1,0 +1,51 @@
+"""The web tier: the app factory and one blueprint per area."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader
+
+from tenants.app import create_core_app
+from tenants.config import Settings
+from web.extensions import CSP, csrf, limiter, login_manager, talisman
+
+JOBS_TEMPLATES = Path(__file__).resolve().parent.parent / "jobs" / "templates"
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    from web import auth, errors, i18n, lab, labels, lan, public, tenancy
+
+    app = create_core_app(settings, import_name=__name__,
+                          locale_selector=i18n.select_locale,
+                          timezone_selector=i18n.select_timezone)
+    s = app.config["LABINOV"]
+    app.config.update(
+        SESSION_COOKIE_NAME="labinov_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=s.production,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=s.production,
+        REMEMBER_COOKIE_DURATION=60 * 60 * 24 * 14,
+        MAX_CONTENT_LENGTH=s.upload_max_bytes + 1024 * 1024,
+        WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead of a clock
+        RATELIMIT_STORAGE_URI=s.redis_url,
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
+    app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(JOBS_TEMPLATES)])
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    limiter.init_app(app)
+    talisman.init_app(app, content_security_policy=CSP, force_https=s.production,
+                      session_cookie_secure=s.production, strict_transport_security=s.production,
+                      referrer_policy="same-origin", frame_options="DENY")
+    tenancy.init_app(app)
+    i18n.init_app(app)
+    errors.init_app(app)
+    labels.init_app(app)
+    for module in (public, auth, lan, lab):
+        app.register_blueprint(module.bp)
+    return app

@@ -1,0 +1,3 @@
+from web.auth.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,20 @@
+"""The `labinov` command: Flask's CLI with the project's command groups."""
+
+from __future__ import annotations
+
+from flask.cli import FlaskGroup
+
+from jobs.cli import dispatch_command, worker_command
+from tenants.cli import db_cli, tenants_cli
+from tenants.demo import demo_cli
+from web import create_app
+
+
+def _create_app():
+    app = create_app()
+    for command in (db_cli, tenants_cli, demo_cli, worker_command, dispatch_command):
+        app.cli.add_command(command)
+    return app
+
+
+main = FlaskGroup(create_app=_create_app, help="Labinov operator commands.")

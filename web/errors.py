@@ -1,0 +1,32 @@
+"""Error pages in the reader's language."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException
+
+
+def _messages(code: int) -> tuple[str, str]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Please try again.")),
+        403: (_("Not allowed"), _("Your account does not have access to this page.")),
+        404: (_("Page not found"), _("There is no page at this address.")),
+        405: (_("Not allowed"), _("This page cannot be used that way.")),
+        410: (_("Gone"), _("This page is no longer available.")),
+        413: (_("File too large"), _("The upload is larger than the limit allowed.")),
+        429: (_("Too many attempts"),
+              _("Too many attempts in a short time. Please wait a minute and try again.")),
+    }.get(code, (_("Something went wrong"),
+                 _("An unexpected error occurred. It has been logged; please try again.")))
+
+
+def _render(error: HTTPException):
+    code = error.code or 500
+    title, message = _messages(code)
+    return render_template("errors/error.html", title=title, message=message), code
+
+
+def init_app(app: Flask) -> None:
+    for code in (400, 403, 404, 405, 410, 413, 429, 500):
+        app.register_error_handler(code, _render)

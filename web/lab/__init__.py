@@ -1,0 +1,3 @@
+from web.lab.views import bp
+
+__all__ = ["bp"]

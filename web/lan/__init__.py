@@ -1,0 +1,3 @@
+from web.lan.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,3 @@
+from web.public.views import bp
+
+__all__ = ["bp"]

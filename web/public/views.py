@@ -1,0 +1,18 @@
+"""The public start page."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, render_template
+
+from tenants.db import db
+from tenants.platform.tenancy import Tenant, TenantStatus
+
+bp = Blueprint("public", __name__, template_folder="templates")
+
+
+@bp.get("/")
+def index():
+    labs = db.session.scalars(sa.select(Tenant).where(Tenant.status == TenantStatus.ACTIVE)
+                              .order_by(Tenant.name)).all()
+    return render_template("public/index.html", labs=labs)
