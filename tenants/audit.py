@@ -1,0 +1,29 @@
+"""Recording administrative actions: platform-wide for LAN, inside the schema for a tenant."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from tenants.lab.audit import LabAuditEntry
+from tenants.platform.audit import AuditEntry
+from tenants.scope import current_tenant
+
+
+def record_platform(session: Session, action: str, *, actor_id: int | None,
+                    tenant_id: int | None = None, target: str | None = None,
+                    ip: str | None = None, **detail) -> AuditEntry:
+    """Add a platform audit entry to `session` (committed with the caller's work)."""
+    entry = AuditEntry(action=action, actor_id=actor_id, tenant_id=tenant_id, target=target,
+                       ip=ip, detail=detail)
+    session.add(entry)
+    return entry
+
+
+def record_lab(session: Session, action: str, *, actor_id: int | None,
+               target: str | None = None, ip: str | None = None, **detail) -> LabAuditEntry:
+    """Add an entry to the tenant's own log; `session` must be inside a tenant scope."""
+    if current_tenant(session) is None:
+        raise RuntimeError("record_lab needs a session inside a tenant scope")
+    entry = LabAuditEntry(action=action, actor_id=actor_id, target=target, ip=ip, detail=detail)
+    session.add(entry)
+    return entry
