@@ -55,15 +55,27 @@ def tenant_engine(engine: sa.Engine, schema: str) -> sa.Engine:
     return engine.execution_options(schema_translate_map={TENANT_SCHEMA: schema})
 
 
+def _refuse_tenant_tables(mapper, clause) -> None:
+    if mapper is not None:
+        if is_tenant_table(sa.inspect(mapper).local_table):
+            raise OutsideTenantScope(f"{sa.inspect(mapper).class_.__name__} is tenant data; "
+                                     "enter a tenant scope first")
+    elif isinstance(clause, sa.sql.ClauseElement):
+        # Core statements on tenant tables carry no mapper; name the table instead of
+        # letting the database report that the placeholder schema does not exist.
+        for table in sa.sql.util.find_tables(clause, include_crud=True):
+            if is_tenant_table(table):
+                raise OutsideTenantScope(
+                    f"{table.name} is a tenant table; enter a tenant scope first")
+
+
 class TenantAwareSession(FlaskSession):
     """Routes every statement through the bound tenant's translated engine."""
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
         tenant = self.info.get(TENANT_KEY)
-        if tenant is None and mapper is not None and is_tenant_table(
-                sa.inspect(mapper).local_table):
-            raise OutsideTenantScope(
-                f"{sa.inspect(mapper).class_.__name__} is tenant data; enter a tenant scope first")
+        if tenant is None:
+            _refuse_tenant_tables(mapper, clause)
         engine = super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
         if tenant is None or not isinstance(engine, sa.Engine):
             return engine

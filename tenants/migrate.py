@@ -2,17 +2,24 @@
 
 The runner reads every schema's version in a few round trips, so a run with nothing to
 apply costs one catalog query plus one UNION per few hundred schemas, whatever the tenant
-count. Pending schemas are upgraded in worker processes (Alembic's `op` proxy is
-process-global, so threads would trample each other), one transaction per schema.
+count. Pending schemas are upgraded one transaction each, by this process and by worker
+processes (Alembic's `op` proxy is process-global, so threads would trample each other).
+The workers are plain `python -m tenants.migrate_worker` processes fed over a pipe:
+multiprocessing's spawned children would first re-import the caller's main module, which
+for `labinov` is the whole web application.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-import multiprocessing
+import os
+import queue
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PLATFORM_SCRIPTS = ROOT / "migrations" / "platform"
 TENANT_SCRIPTS = ROOT / "migrations" / "tenant"
 VERSION_CHUNK = 250
+UNREADABLE = "?"  # a version table that exists but cannot be read
 
 
 def alembic_config(script_location: Path) -> Config:
@@ -82,10 +90,24 @@ def current_versions(conn: sa.Connection, schemas: list[str]) -> dict[str, str |
     versions: dict[str, str | None] = dict.fromkeys(schemas)
     present = [s for s in schemas if s in have_table]
     for i in range(0, len(present), VERSION_CHUNK):
-        union = " UNION ALL ".join(
-            f"SELECT '{s}', version_num FROM \"{s}\".alembic_version"
-            for s in present[i:i + VERSION_CHUNK])
-        for schema, version in conn.exec_driver_sql(union):
+        chunk = present[i:i + VERSION_CHUNK]
+        try:
+            with conn.begin_nested():
+                rows = conn.exec_driver_sql(" UNION ALL ".join(
+                    f"SELECT '{s}', version_num FROM \"{s}\".alembic_version"
+                    for s in chunk)).all()
+        except sa.exc.DBAPIError:
+            # One damaged version table must not hide the others: read them one by one
+            # and leave the unreadable ones to fail, with their own result, in the upgrade.
+            rows = []
+            for schema in chunk:
+                try:
+                    with conn.begin_nested():
+                        rows += [(schema, v) for v in conn.exec_driver_sql(
+                            f'SELECT version_num FROM "{schema}".alembic_version').scalars()]
+                except sa.exc.DBAPIError:
+                    versions[schema] = UNREADABLE
+        for schema, version in rows:
             versions[schema] = version
     return versions
 
@@ -104,11 +126,10 @@ def upgrade_schema(conn: sa.Connection, schema: str, target: str = "head",
 
     with EnvironmentContext(cfg, script, fn=do_upgrade, destination_rev=target):
         script.run_env()
-    after = conn.exec_driver_sql(f'SELECT version_num FROM "{schema}".alembic_version').scalar()
-    return seen.get("before"), after
+    return seen.get("before"), script.get_revision(target).revision
 
 
-def _upgrade_in_own_transaction(engine: sa.Engine, schema: str, target: str,
+def upgrade_in_own_transaction(engine: sa.Engine, schema: str, target: str,
                                 script_location: Path) -> SchemaResult:
     started = time.perf_counter()
     try:
@@ -121,17 +142,32 @@ def _upgrade_in_own_transaction(engine: sa.Engine, schema: str, target: str,
         return SchemaResult(schema, False, None, None, time.perf_counter() - started, message)
 
 
-_worker: dict = {}
-
-
-def _init_worker(database_url: str, script_location: Path) -> None:
-    logging.getLogger("alembic").setLevel(logging.WARNING)
-    _worker["engine"] = sa.create_engine(database_url, pool_size=1, max_overflow=0)
-    _worker["scripts"] = script_location
-
-
-def _work(schema: str, target: str) -> SchemaResult:
-    return _upgrade_in_own_transaction(_worker["engine"], schema, target, _worker["scripts"])
+def _drive_worker(command: list[str], settings: str, todo: queue.SimpleQueue,
+                  report: Callable[[SchemaResult], None]) -> None:
+    """Feed schemas from `todo` to one worker process and report its answers."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
+    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                          env=env) as proc:
+        header = settings + "\n"
+        while True:
+            try:
+                schema = todo.get_nowait()
+            except queue.Empty:
+                break
+            try:
+                proc.stdin.write(header + schema + "\n")
+                proc.stdin.flush()
+                header = ""
+                answer = proc.stdout.readline()
+            except OSError:  # the worker is gone
+                answer = ""
+            if not answer:
+                report(SchemaResult(schema, False, None, None, 0.0,
+                                    f"migration worker exited with status {proc.wait()}"))
+                return  # the other jobs take the rest
+            report(SchemaResult(**json.loads(answer)))
+        proc.stdin.close()
 
 
 def migrate_tenants(
@@ -142,35 +178,53 @@ def migrate_tenants(
     script_location: Path = TENANT_SCRIPTS,
     on_result: Callable[[SchemaResult], None] | None = None,
 ) -> list[SchemaResult]:
-    """Upgrade every schema to `target`; returns one result per schema, in completion order."""
+    """Upgrade every schema to `target`; returns one result per schema, in completion order.
+
+    Up to `jobs` schemas are upgraded at once: one in this process, the others in worker
+    processes (`tenants.migrate_worker`) that take the next pending schema when they are done.
+    """
     schemas = list(schemas)
     goal = script_directory(script_location).get_revision(target).revision
-    engine = sa.create_engine(database_url, poolclass=sa.NullPool)
+    engine = sa.create_engine(database_url, pool_size=1, max_overflow=0)
     with engine.connect() as conn:
         versions = current_versions(conn, schemas)
     results: list[SchemaResult] = []
+    lock = threading.Lock()
 
     def report(result: SchemaResult) -> None:
-        results.append(result)
-        if on_result:
-            on_result(result)
+        with lock:
+            results.append(result)
+            if on_result:
+                on_result(result)
 
     pending = [s for s in schemas if versions[s] != goal]
     for schema in schemas:
         if versions[schema] == goal:
             report(SchemaResult(schema, True, goal, goal, 0.0))
-    if len(pending) <= 1 or jobs <= 1:
-        logging.getLogger("alembic").setLevel(logging.WARNING)
-        for schema in pending:
-            report(_upgrade_in_own_transaction(engine, schema, target, script_location))
+    todo: queue.SimpleQueue[str] = queue.SimpleQueue()
+    for schema in pending:
+        todo.put(schema)
+    settings = json.dumps({"database_url": database_url, "target": target,
+                           "script_location": str(script_location)})
+    command = [sys.executable, "-m", "tenants.migrate_worker"]
+    workers = [threading.Thread(target=_drive_worker, args=(command, settings, todo, report),
+                                daemon=True)
+               for _ in range(min(jobs, len(pending)) - 1)]
+    for worker in workers:
+        worker.start()
+    alembic_log = logging.getLogger("alembic")
+    level = alembic_log.level
+    alembic_log.setLevel(logging.WARNING)
+    try:
+        while True:  # this process is one of the jobs; Alembic allows one at a time per process
+            try:
+                schema = todo.get_nowait()
+            except queue.Empty:
+                break
+            report(upgrade_in_own_transaction(engine, schema, target, script_location))
+    finally:
+        alembic_log.setLevel(level)
         engine.dispose()
-        return results
-    engine.dispose()
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context,
-                             initializer=_init_worker,
-                             initargs=(database_url, script_location)) as pool:
-        futures = [pool.submit(_work, schema, target) for schema in pending]
-        for future in as_completed(futures):
-            report(future.result())
+    for worker in workers:
+        worker.join()
     return results

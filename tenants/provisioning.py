@@ -10,8 +10,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.schema import CreateIndex, CreateTable
 
 from tenants.db import unqualified_tenant_metadata
 from tenants.migrate import TENANT_SCRIPTS, tenant_head
@@ -30,12 +28,15 @@ class ProvisioningError(RuntimeError):
 @lru_cache(maxsize=4)
 def tenant_ddl(script_location=TENANT_SCRIPTS) -> str:
     """Every statement that builds an empty tenant schema at head, for the search_path."""
-    dialect = postgresql.dialect()
-    statements = []
-    for table in unqualified_tenant_metadata().sorted_tables:
-        statements.append(str(CreateTable(table).compile(dialect=dialect)).strip())
-        for index in sorted(table.indexes, key=lambda i: i.name):
-            statements.append(str(CreateIndex(index).compile(dialect=dialect)).strip())
+    statements: list[str] = []
+
+    def collect(ddl, *multiparams, **params):
+        statements.append(str(ddl.compile(dialect=engine.dialect)).strip())
+
+    # `create_all` on a recording engine emits what the models need in dependency order:
+    # enum types, tables, indexes, comments, foreign keys added after a cycle.
+    engine = sa.create_mock_engine("postgresql+psycopg://", collect)
+    unqualified_tenant_metadata().create_all(engine, checkfirst=False)
     statements.append(VERSION_TABLE)
     statements.append(
         f"INSERT INTO alembic_version (version_num) VALUES ('{tenant_head(script_location)}')")
@@ -51,8 +52,10 @@ def _checked(schema: str) -> str:
 def provision_schema(conn: sa.Connection, schema: str) -> None:
     """Create `schema` with every tenant table, inside the caller's transaction."""
     _checked(schema)
+    # The driver reads % as a placeholder marker; DDL may hold one (LIKE 'x%' in a CHECK).
+    script = tenant_ddl().replace("%", "%%")
     conn.exec_driver_sql(
-        f'CREATE SCHEMA "{schema}"; SET LOCAL search_path TO "{schema}";\n{tenant_ddl()}')
+        f'CREATE SCHEMA "{schema}"; SET LOCAL search_path TO "{schema}";\n{script}')
 
 
 def schema_exists(conn: sa.Connection, schema: str) -> bool:

@@ -18,28 +18,35 @@ def include_name(name, type_, parent_names):
     return not (type_ == "table" and name == "alembic_version")
 
 
-def run(connection, schema):
+def run(connection, schema, target_metadata=None):
     if not SCHEMA_RE.match(schema):
         raise ValueError(f"not a tenant schema: {schema!r}")
     connection.execute(text(f'SET LOCAL search_path TO "{schema}"'))
+    # Autogenerate compares against the dialect's default schema; the dialect is shared by
+    # every connection of the engine, so put it back afterwards.
+    default_schema = connection.dialect.default_schema_name
     connection.dialect.default_schema_name = schema
-    context.configure(
-        connection=connection,
-        target_metadata=unqualified_tenant_metadata(),
-        version_table_schema=schema,
-        include_name=include_name,
-        compare_type=True,
-        transactional_ddl=True,
-    )
-    context.run_migrations()
+    try:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            version_table_schema=schema,
+            include_name=include_name,
+            compare_type=True,
+            transactional_ddl=True,
+        )
+        context.run_migrations()
+    finally:
+        connection.dialect.default_schema_name = default_schema
 
 
 config = context.config
 connection = config.attributes.get("connection")
 if connection is not None:
+    # The runner only upgrades: no need to copy the models' metadata for every schema.
     run(connection, config.attributes["tenant_schema"])
 else:
     schema = context.get_x_argument(as_dictionary=True)["schema"]
     engine = create_engine(Settings.from_env().database_url)
     with engine.begin() as conn:
-        run(conn, schema)
+        run(conn, schema, unqualified_tenant_metadata())
