@@ -6,18 +6,26 @@ drops a database of its own there, so runs may overlap.
 
 from __future__ import annotations
 
+import email.policy
 import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
+import sys
+import threading
 import time
 import uuid
+from dataclasses import dataclass, replace
+from email.message import EmailMessage
+from email.parser import BytesParser
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from clients import RequestClient
 from sqlalchemy.engine import make_url
 
 from tenants.config import Settings
@@ -53,7 +61,6 @@ def database_url():
     with admin.connect() as conn:
         conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
     yield server.set(database=name).render_as_string(hide_password=False)
-    db.session.remove()
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.dispose()
@@ -77,11 +84,24 @@ def redis_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def settings(database_url, redis_url, tmp_path_factory) -> Settings:
+def settings(database_url, redis_url, smtp_server, s3_server, tmp_path_factory) -> Settings:
     return Settings(env="test", secret_key="test-" + secrets.token_hex(16),
                     database_url=database_url, redis_url=redis_url,
                     storage_dir=str(tmp_path_factory.mktemp("storage")),
-                    base_url="http://localhost")
+                    base_url="http://localhost",
+                    smtp_url=f"smtp://127.0.0.1:{smtp_server.port}",
+                    mail_sender="Labinov <noreply@labinov.test>",
+                    s3_endpoint_url=s3_server.endpoint_url, s3_region=s3_server.region,
+                    s3_bucket=s3_server.bucket, s3_access_key_id=s3_server.access_key_id,
+                    s3_secret_access_key=s3_server.secret_access_key)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs():
+    """Build missing or stale .mo files (they are not committed), so `pytest` alone works."""
+    from tenants.catalogs import compile_catalogs
+
+    compile_catalogs()
 
 
 @pytest.fixture(scope="session")
@@ -89,9 +109,14 @@ def app(settings):
     from tenants.migrate import upgrade_platform
     from tenants.platform.regions import load_regions
     from web import create_app
+    from web.extensions import limiter
 
     app = create_app(settings)
     app.config.update(TESTING=True, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    # The limiter reads RATELIMIT_ENABLED only inside init_app, and it is one object shared
+    # by every app; a test of the limits themselves sets it back with monkeypatch.
+    limiter.enabled = False
+    app.test_client_class = RequestClient
     with app.app_context():
         upgrade_platform(db.engine)
         load_regions(db.session)
@@ -99,14 +124,14 @@ def app(settings):
     return app
 
 
-PLATFORM_TABLES = ("tenant_event", "membership", "token", "agreement", "audit_entry",
-                   "ledger_entry", "tenant", "account")
+PLATFORM_TABLES = ("tenant_event", "membership", "token", "invitation", "agreement",
+                   "audit_entry", "ledger_entry", "tenant", "account")
 
 
 def reset_database(engine: sa.Engine) -> None:
     with engine.begin() as conn:
-        schemas = conn.exec_driver_sql(
-            "SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\\_%'").scalars().all()
+        schemas = conn.execute(sa.text(
+            r"SELECT nspname FROM pg_namespace WHERE nspname LIKE 't\_%'")).scalars().all()
         for schema in schemas:
             conn.exec_driver_sql(f'DROP SCHEMA "{schema}" CASCADE')
         conn.exec_driver_sql("TRUNCATE " + ", ".join(f"platform.{t}" for t in PLATFORM_TABLES)
@@ -114,10 +139,12 @@ def reset_database(engine: sa.Engine) -> None:
 
 
 @pytest.fixture
-def ctx(app):
-    """An application context on a clean database (regions loaded, no tenants, no accounts)."""
+def ctx(app, s3_server):
+    """An application context on a clean database (regions loaded, no tenants, no accounts)
+    and an empty bucket (ids restart at 1, so object keys would repeat)."""
     with app.app_context():
         reset_database(db.engine)
+        s3_server.clear()
         yield app
         db.session.remove()
 
@@ -171,3 +198,281 @@ def text_of(response) -> str:
     html = response.get_data(as_text=True)
     html = re.sub(r"(?s)<(script|style)\b.*?</\1>", " ", html)
     return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+# --- Real services: SMTP (aiosmtpd), S3 (moto server mode), RQ worker, live server, browser ---
+
+class ReceivedMessage(EmailMessage):
+    """A message as the SMTP server received it, with its envelope."""
+
+    mail_from: str | None = None
+    rcpt_tos: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """The plain-text body (the HTML one if there is no plain part)."""
+        part = self.get_body(preferencelist=("plain", "html"))
+        return part.get_content() if part is not None else ""
+
+
+class Mailbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.messages: list[ReceivedMessage] = []
+        self._lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = BytesParser(_class=ReceivedMessage, policy=email.policy.default).parsebytes(
+            envelope.original_content or envelope.content)
+        message.mail_from = envelope.mail_from
+        message.rcpt_tos = tuple(envelope.rcpt_tos)
+        with self._lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def clear(self) -> None:
+        with self._lock:
+            self.messages.clear()
+
+    def wait_for(self, count: int = 1, timeout: float = 10) -> list[ReceivedMessage]:
+        """Poll until at least `count` messages arrived; returns them all."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if len(self.messages) >= count:
+                    return list(self.messages)
+            time.sleep(0.05)
+        raise AssertionError(f"expected {count} message(s) within {timeout} s, "
+                             f"got {len(self.messages)}")
+
+
+@pytest.fixture(scope="session")
+def smtp_server():
+    from aiosmtpd.controller import Controller
+
+    mailbox = Mailbox(free_port())
+    controller = Controller(mailbox, hostname="127.0.0.1", port=mailbox.port,
+                            enable_SMTPUTF8=True)
+    controller.start()
+    yield mailbox
+    controller.stop()
+
+
+@pytest.fixture
+def mailbox(smtp_server) -> Mailbox:
+    """The SMTP server's mailbox, emptied for this test."""
+    smtp_server.clear()
+    return smtp_server
+
+
+@dataclass(frozen=True)
+class S3Server:
+    endpoint_url: str
+    region: str
+    bucket: str
+    access_key_id: str
+    secret_access_key: str
+
+    def client(self):
+        import boto3
+        from botocore.config import Config
+
+        return boto3.client("s3", endpoint_url=self.endpoint_url, region_name=self.region,
+                            aws_access_key_id=self.access_key_id,
+                            aws_secret_access_key=self.secret_access_key,
+                            config=Config(signature_version="s3v4",
+                                          s3={"addressing_style": "path"}))
+
+    def keys(self, prefix: str = "") -> list[str]:
+        pages = self.client().get_paginator("list_objects_v2").paginate(Bucket=self.bucket,
+                                                                       Prefix=prefix)
+        return sorted(item["Key"] for page in pages for item in page.get("Contents", []))
+
+    def clear(self) -> None:
+        client = self.client()
+        for key in self.keys():
+            client.delete_object(Bucket=self.bucket, Key=key)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 over HTTP on a free port, with one bucket (Jakarta region)."""
+    from moto.server import ThreadedMotoServer
+
+    port = free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    wait_for_port(port)
+    s3 = S3Server(endpoint_url=f"http://127.0.0.1:{port}", region="ap-southeast-3",
+                  bucket="labinov-test", access_key_id="labinov-test",
+                  secret_access_key="labinov-test-secret")
+    s3.client().create_bucket(Bucket=s3.bucket, CreateBucketConfiguration={
+        "LocationConstraint": s3.region})
+    yield s3
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def service_env(settings) -> dict[str, str]:
+    """The environment for a subprocess (`labinov ...`) that sees what `settings` describes."""
+    return {
+        **os.environ,
+        "LABINOV_ENV": "test",
+        "SECRET_KEY": settings.secret_key,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url,
+        "BASE_URL": settings.base_url,
+        "SMTP_URL": settings.smtp_url,
+        "MAIL_SENDER": settings.mail_sender,
+        "S3_ENDPOINT_URL": settings.s3_endpoint_url,
+        "S3_REGION": settings.s3_region,
+        "S3_BUCKET": settings.s3_bucket,
+        "S3_ACCESS_KEY_ID": settings.s3_access_key_id,
+        "S3_SECRET_ACCESS_KEY": settings.s3_secret_access_key,
+        "STORAGE_DIR": settings.storage_dir,
+        "DEFAULT_LOCALE": settings.default_locale,
+        "DEFAULT_TIMEZONE": settings.default_timezone,
+    }
+
+
+LABINOV = Path(sys.executable).with_name("labinov")
+
+
+class WorkerProcess:
+    """A `labinov worker` subprocess with its output in a log file."""
+
+    def __init__(self, env: dict[str, str], log_path: Path):
+        self.log_path = log_path
+        self._log = log_path.open("wb")
+        self.proc = subprocess.Popen([str(LABINOV), "worker"], env=env, cwd=ROOT,
+                                     stdout=self._log, stderr=subprocess.STDOUT)
+
+    def output(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+    def check(self) -> None:
+        if self.proc.poll() is not None:
+            pytest.fail(f"labinov worker exited with {self.proc.returncode}:\n{self.output()}")
+
+    def wait_registered(self, redis_url: str, timeout: float = 30) -> None:
+        from redis import Redis
+        from rq import Worker
+
+        connection = Redis.from_url(redis_url)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.check()
+            if any(w.pid == self.proc.pid for w in Worker.all(connection=connection)):
+                return
+            time.sleep(0.1)
+        self.stop()
+        pytest.fail(f"labinov worker did not register within {timeout} s:\n{self.output()}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)  # warm shutdown: finishes the current job
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+
+
+@pytest.fixture
+def rq_worker(service_env, settings, tmp_path):
+    """A real `labinov worker` on every queue for the duration of the test."""
+    worker = WorkerProcess(service_env, tmp_path / "worker.log")
+    worker.wait_registered(settings.redis_url)
+    yield worker
+    died = worker.proc.poll() is not None
+    worker.stop()
+    if died:
+        pytest.fail(f"labinov worker died during the test "
+                    f"(exit {worker.proc.returncode}):\n{worker.output()}")
+
+
+@pytest.fixture
+def run_worker_burst(service_env):
+    """run_worker_burst(*queues) runs `labinov worker --burst` until the queues are empty."""
+
+    def run(*queues: str, timeout: float = 120) -> subprocess.CompletedProcess:
+        result = subprocess.run([str(LABINOV), "worker", "--burst", *queues], env=service_env,
+                                cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+        assert result.returncode == 0, f"labinov worker --burst failed:\n{result.stderr}"
+        return result
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def live_server(app, settings):
+    """The app over real HTTP in a background thread (CSRF on, rate limits off); its base URL.
+
+    It shares the database with `ctx` / `client`, so data made there is visible here.
+    """
+    from werkzeug.serving import make_server
+
+    from web import create_app
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    live = create_app(replace(settings, base_url=url))
+    live.config.update(RATELIMIT_ENABLED=False)
+    server = make_server("127.0.0.1", port, live, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield url
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing (./test installs the chromium package)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def _page(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server, locale="id-ID",
+                                  timezone_id="Asia/Jakarta", **options)
+    context.set_default_timeout(10_000)
+    return context, context.new_page()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    """A desktop page (1280x900); `page.goto("/")` opens the live server."""
+    context, page = _page(browser, live_server, viewport={"width": 1280, "height": 900})
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A phone-sized page (390x844, touch)."""
+    context, page = _page(browser, live_server, viewport={"width": 390, "height": 844},
+                          is_mobile=True, has_touch=True)
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page PNG under test-artifacts/screenshots/ and return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Prepares a Debian machine for Labinov: system packages (when missing), the virtual
+# environment in .venv, the Python packages, the compiled message catalogs.
+#   infra/bootstrap.sh          what ./run needs
+#   infra/bootstrap.sh --dev    plus the test tools and Chromium (./test)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+dev=0
+[[ "${1:-}" == "--dev" ]] && dev=1
+
+missing=()
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v python3 >/dev/null && python3 -c "import ensurepip, venv" 2>/dev/null \
+  || missing+=(python3 python3-venv)
+if (( dev )) && [[ ! -x /usr/bin/chromium ]]; then missing+=(chromium); fi
+
+if (( ${#missing[@]} )); then
+  if [[ $EUID -ne 0 ]]; then
+    echo "Missing system packages: ${missing[*]}. Install them with:" >&2
+    echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "==> apt-get install ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+  echo "==> creating .venv"
+  python3 -m venv .venv
+fi
+
+# Reinstall only when the package list changed (pip takes seconds even with nothing to do).
+extra=$( (( dev )) && echo "[dev]" || true )
+stamp=".venv/.installed${extra:+-dev}"
+want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
+  echo "==> pip install -e .${extra}"
+  export PIP_DISABLE_PIP_VERSION_CHECK=1
+  .venv/bin/pip install -q --upgrade pip
+  .venv/bin/pip install -q -e ".${extra}"
+  echo "$want" > "$stamp"
+fi
+
+if compgen -G "i18n/*/LC_MESSAGES/messages.po" >/dev/null; then
+  .venv/bin/pybabel compile -d i18n -D messages
+fi
