@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
+import pytz
 from flask import Flask
-from flask_babel import Babel
+from flask_babel import Babel, force_locale
+from flask_babel import _get_current_context as _babel_context
 
 LOCALES = ("id", "en")
 I18N_DIR = Path(__file__).resolve().parent.parent / "i18n"
@@ -15,6 +19,31 @@ babel = Babel()
 
 def init_babel(app: Flask, default_locale: str = "id", default_timezone: str = "Asia/Jakarta",
                locale_selector=None, timezone_selector=None) -> None:
+    from tenants import formatting
+
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(I18N_DIR)
     babel.init_app(app, default_locale=default_locale, default_timezone=default_timezone,
                    locale_selector=locale_selector, timezone_selector=timezone_selector)
+    formatting.init_app(app)
+
+
+@contextmanager
+def force_timezone(tz: str) -> Iterator[None]:
+    """Like Flask-Babel's `force_locale`, for the time zone (which it has no helper for)."""
+    ctx = _babel_context()
+    if ctx is None:
+        yield
+        return
+    saved = getattr(ctx, "babel_tzinfo", None)
+    ctx.babel_tzinfo = pytz.timezone(tz)
+    try:
+        yield
+    finally:
+        ctx.babel_tzinfo = saved
+
+
+@contextmanager
+def localized(locale: str, tz: str | None = None) -> Iterator[None]:
+    """Render for someone other than the current reader: their language, a tenant's zone."""
+    with force_locale(locale), (force_timezone(tz) if tz else nullcontext()):
+        yield
