@@ -6,6 +6,7 @@ import enum
 import hashlib
 import secrets
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -15,6 +16,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tenants.db import PlatformModel
 from tenants.platform.tenancy import Tenant
 from tenants.platform.timestamps import created_at, utcnow
+
+if TYPE_CHECKING:
+    from tenants.platform.invitations import Invitation
 
 
 class Role(enum.StrEnum):
@@ -135,12 +139,16 @@ class Token(PlatformModel):
     user_id: Mapped[int] = mapped_column(sa.ForeignKey(User.id, ondelete="CASCADE"),
                                          nullable=False, index=True)
     tenant_id: Mapped[int | None] = mapped_column(sa.ForeignKey(Tenant.id, ondelete="CASCADE"))
+    # The invitation an invite link answers (None for reset links).
+    invitation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("platform.invitation.id", ondelete="CASCADE"), index=True)
     expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at()
 
     user: Mapped[User] = relationship()
     tenant: Mapped[Tenant | None] = relationship()
+    invitation: Mapped[Invitation | None] = relationship()
 
     __table_args__ = (sa.CheckConstraint("kind IN ('invite', 'reset')", name="kind"),)
 

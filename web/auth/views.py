@@ -9,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from tenants.db import db
 from tenants.platform.accounts import User
+from tenants.platform.tenancy import TenantStatus
 from tenants.platform.timestamps import utcnow
 from web.auth.forms import SignInForm
 from web.extensions import limiter, login_manager
@@ -17,6 +18,7 @@ bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates"
 
 login_manager.login_view = "auth.sign_in"
 login_manager.login_message = None
+# A session cookie carried to another browser or address is dropped, remember-me included.
 login_manager.session_protection = "strong"
 
 
@@ -32,7 +34,7 @@ def load_user(key: str) -> User | None:
 
 
 def safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//"):
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         return target
     return None
 
@@ -42,19 +44,24 @@ def home_for(user: User) -> str:
     if user.is_lan_staff:
         return url_for("lan.dashboard")
     for membership in sorted(user.memberships, key=lambda m: m.tenant.name):
-        if membership.tenant.status == "active":
+        if membership.tenant.status == TenantStatus.ACTIVE:
             return url_for("lab.home", tenant=membership.tenant.slug)
-    return url_for("public.index")
+    return url_for("account.index")
 
 
 def _email_key() -> str:
     return "signin:" + (request.form.get("email") or "").strip().lower()
 
 
+def _failed(response) -> bool:
+    # Only wrong attempts count: a successful sign-in redirects.
+    return response.status_code != 302
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"],
-               error_message="too many sign-in attempts")
-@limiter.limit("5 per minute; 20 per hour", methods=["POST"], key_func=_email_key)
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"], deduct_when=_failed)
+@limiter.limit("5 per minute; 20 per hour", methods=["POST"], key_func=_email_key,
+               deduct_when=_failed)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or home_for(current_user))
@@ -77,3 +84,6 @@ def sign_out():
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("public.index"))
+
+
+from web.auth import links  # noqa: E402, F401 - invitation and reset pages on this blueprint

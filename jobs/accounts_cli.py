@@ -1,0 +1,31 @@
+"""`labinov accounts invite`: the first LAN administrator of a deployment comes from here."""
+
+from __future__ import annotations
+
+import click
+from flask.cli import AppGroup
+
+from tenants.db import db
+from tenants.locale import LOCALES
+from tenants.platform.accounts import PLATFORM_ROLES
+
+accounts_cli = AppGroup("accounts", help="People who sign in.")
+
+
+@accounts_cli.command("invite")
+@click.argument("email")
+@click.option("--name", required=True, help="The person's name as colleagues see it.")
+@click.option("--role", type=click.Choice([str(r) for r in PLATFORM_ROLES]),
+              default="lan_admin", show_default=True)
+@click.option("--locale", type=click.Choice(LOCALES), default=None,
+              help="Language of the invitation (default: DEFAULT_LOCALE).")
+def invite_command(email, name, role, locale):
+    """Invite EMAIL as LAN staff; the worker sends the emailed link."""
+    from jobs.invitations import InvitationError, invite
+
+    try:
+        user = invite(email=email, name=name, role=role, locale=locale)
+        db.session.commit()
+    except InvitationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"invited {user.email} as {role}; a running worker sends the email")

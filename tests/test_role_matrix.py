@@ -1,0 +1,371 @@
+"""Every route and every role: allowed or refused, as intended; and no tenant route of lab B
+answers a member of lab A with anything but 404.
+
+ROLE_MATRIX below is the statement of who may do what. A route that is not in it fails the
+test: add a row for it (and, if it takes a new URL argument, a factory in ARGUMENTS).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+import sqlalchemy as sa
+from accounts_world import ROLES, World, add_user, build_world, request_client
+from conftest import PASSWORD
+
+from tenants.db import db
+from tenants.platform.accounts import Membership, Role, Token, User
+from tenants.platform.agreements import Agreement
+from tenants.platform.invitations import Invitation
+from tenants.platform.tenancy import Tenant, TenantStatus
+
+OK = "allowed"       # not refused: a page, a redirect elsewhere, a form with errors
+IN = "sign-in"       # redirected to the sign-in page
+NO = "403"           # signed in, but the role may not
+NF = "404"           # not a member of that tenant (or nothing there for anyone)
+
+# Columns, in the order of accounts_world.ROLES:
+#     anonymous, innovator_a, bappeda_a, coach_a (assigned to A), coach_b (assigned to B
+#     only: not to A), lan_admin, lan_coach (assigned nowhere)
+PUBLIC = (OK, OK, OK, OK, OK, OK, OK)
+SIGNED_IN = (IN, OK, OK, OK, OK, OK, OK)
+NOBODY = (NF, NF, NF, NF, NF, NF, NF)
+LAB_MEMBERS = (IN, OK, OK, OK, NF, OK, NF)          # anyone with a role in lab A
+LAB_ADMINS = (IN, NO, OK, NO, NF, OK, NF)           # Bappeda of A, and LAN administrators
+LAN_STAFF = (IN, NO, NO, OK, OK, OK, OK)            # LAN administrators and coaches
+LAN_STAFF_OF_A = (IN, NO, NO, OK, NF, OK, NF)       # coaches see only the labs they coach
+LAN_ADMINS = (IN, NO, NO, NO, NO, OK, NO)
+
+
+@dataclass(frozen=True)
+class Route:
+    expect: dict[str, tuple[str, ...]]               # method -> outcome per role
+    args: dict[str, Callable] = field(default_factory=dict)  # overrides of ARGUMENTS
+    why: str = ""
+
+
+def GET(row, **kw):
+    return Route({"GET": row}, **kw)
+
+
+def GET_POST(get_row, post_row=None, **kw):
+    return Route({"GET": get_row, "POST": post_row or get_row}, **kw)
+
+
+def POST(row, **kw):
+    return Route({"POST": row}, **kw)
+
+
+# --- URL arguments: each call makes what one request needs ------------------------------------
+
+@dataclass
+class Need:
+    world: World
+    tenant: str = "a"       # which lab the URL is about
+    n: int = 0
+
+    def next(self) -> int:
+        self.n += 1
+        return self.n
+
+
+def fresh_innovator_membership(need: Need) -> int:
+    tenant = need.world.tenant(need.tenant)
+    unit_id = need.world.unit_ids[need.tenant]
+    user = add_user(f"fresh-{need.next()}-{need.tenant}@unit.example", "Fresh Innovator",
+                    memberships=[(tenant, Role.INNOVATOR, unit_id)])
+    user.password_hash = None  # invited, has not accepted yet
+    db.session.commit()
+    return user.memberships[0].id
+
+
+def fresh_coach_assignment(need: Need) -> int:
+    tenant = need.world.tenant(need.tenant)
+    user = add_user(f"fresh-coach-{need.next()}@lan.example", "Fresh Coach",
+                    platform_role=Role.LAN_COACH, memberships=[(tenant, Role.COACH)])
+    db.session.commit()
+    return user.memberships[0].id
+
+
+def fresh_lan_staff(need: Need) -> int:
+    user = add_user(f"fresh-staff-{need.next()}@lan.example", "Fresh Staff",
+                    platform_role=Role.LAN_COACH)
+    user.password_hash = None
+    db.session.commit()
+    return user.id
+
+
+def fresh_link(kind: str):
+    def make(need: Need) -> str:
+        tenant = need.world.tenant(need.tenant)
+        user = add_user(f"link-{need.next()}@unit.example", "Link Holder")
+        user.password_hash = None
+        invitation = None
+        if kind == Token.INVITE:
+            invitation = Invitation(user=user, tenant_id=tenant.id, role=Role.BAPPEDA_ADMIN)
+            db.session.add(Membership(user=user, tenant_id=tenant.id, role=Role.BAPPEDA_ADMIN))
+        token, raw = Token.issue(kind, user, timedelta(hours=1), tenant=tenant)
+        token.invitation = invitation
+        db.session.add(token)
+        db.session.commit()
+        return raw
+
+    return make
+
+
+ARGUMENTS: dict[str, Callable[[Need], object]] = {
+    "tenant": lambda need: need.world.tenant(need.tenant).slug,
+    "tenant_id": lambda need: need.world.tenant(need.tenant).id,
+    "membership_id": fresh_innovator_membership,
+    "user_id": lambda need: fresh_lan_staff(need),
+    "token": lambda need: "not-a-token",
+    "kind": lambda need: "mou",
+    "code": lambda need: "35.74",  # Kota Probolinggo: no tenant yet
+    "action": lambda need: "suspend",
+}
+
+
+ROLE_MATRIX: dict[str, Route] = {
+    # Public pages and the way in.
+    "public.index": GET(PUBLIC),
+    "i18n.switch": POST(PUBLIC),
+    "auth.sign_in": GET_POST(PUBLIC, why="signed-in people are sent on to their lab"),
+    "auth.sign_out": POST(SIGNED_IN),
+    "auth.reset_request": GET_POST(PUBLIC),
+    "auth.reset_password": GET_POST(PUBLIC, args={"token": fresh_link(Token.RESET)},
+                                    why="the emailed link is the permission"),
+    "auth.invitation": GET_POST(PUBLIC, args={"token": fresh_link(Token.INVITE)},
+                                why="the emailed link is the permission"),
+    "files.download": GET(NOBODY, why="only signed links work; a made-up one is unknown"),
+    # A person's own account.
+    "account.index": GET(SIGNED_IN),
+    "account.labs": GET(SIGNED_IN),
+    "account.profile": POST(SIGNED_IN),
+    "account.password": POST(SIGNED_IN),
+    "account.sign_out_everywhere": POST(SIGNED_IN),
+    # Inside lab A.
+    "lab.home": GET(LAB_MEMBERS),
+    "lab.audit": GET(LAB_ADMINS),
+    "people.index": GET(LAB_ADMINS),
+    "people.invite_person": POST(LAB_ADMINS),
+    "people.resend": POST(LAB_ADMINS),
+    "people.remove": POST(LAB_ADMINS),
+    # LAN.
+    "lan.dashboard": GET(LAN_STAFF),
+    "lan.tenant": GET(LAN_STAFF_OF_A),
+    "lan.agreement_document": GET(LAN_STAFF_OF_A),
+    "lan.audit": GET(LAN_ADMINS),
+    "lan.regions": GET(LAN_ADMINS),
+    "lan.start": GET_POST(LAN_ADMINS),
+    "lan.agreement_mou": GET_POST(LAN_ADMINS),
+    "lan.agreement_pks": GET_POST(LAN_ADMINS),
+    "lan.admin": GET_POST(LAN_ADMINS),
+    "lan.settings": GET_POST(LAN_ADMINS),
+    "lan.activate": GET_POST(LAN_ADMINS),
+    "lan.retry_activation": POST(LAN_ADMINS),
+    "lan.lifecycle": GET_POST(LAN_ADMINS),
+    "lan_people.index": GET(LAN_ADMINS),
+    "lan_people.invite_staff": POST(LAN_ADMINS),
+    "lan_people.assign_coach": POST(LAN_ADMINS),
+    "lan_people.unassign_coach": POST(LAN_ADMINS, args={"membership_id": fresh_coach_assignment}),
+    "lan_people.resend": POST(LAN_ADMINS),
+    "lan_people.remove": POST(LAN_ADMINS),
+}
+
+IGNORED = {"static"}
+
+
+def _routes(app):
+    return [r for r in app.url_map.iter_rules() if r.endpoint not in IGNORED]
+
+
+def _methods(rule) -> list[str]:
+    return sorted(rule.methods - {"HEAD", "OPTIONS"})
+
+
+def test_every_route_is_in_the_matrix(app):
+    missing = []
+    for rule in _routes(app):
+        route = ROLE_MATRIX.get(rule.endpoint)
+        if route is None:
+            missing.append(f"  {rule.endpoint}  ({', '.join(_methods(rule))} {rule.rule})")
+            continue
+        if set(route.expect) != set(_methods(rule)):
+            missing.append(f"  {rule.endpoint}: the matrix covers {sorted(route.expect)}, "
+                           f"the route takes {_methods(rule)}")
+        for arg in rule.arguments - set(route.args) - set(ARGUMENTS):
+            missing.append(f"  {rule.endpoint}: no factory for the URL argument <{arg}> "
+                           "(add one to ARGUMENTS)")
+    assert not missing, (
+        "Routes not in ROLE_MATRIX of tests/test_role_matrix.py; add a row saying which "
+        "roles may use each (columns: " + ", ".join(ROLES) + "):\n" + "\n".join(missing))
+    stale = set(ROLE_MATRIX) - {r.endpoint for r in _routes(app)}
+    assert not stale, f"ROLE_MATRIX names routes that no longer exist: {sorted(stale)}"
+
+
+# --- making the requests --------------------------------------------------------------------
+
+@pytest.fixture
+def world(make_tenant, make_user):
+    world = build_world(make_tenant, make_user)
+    for tenant in (world.a, world.b):
+        for kind in (Agreement.MOU, Agreement.PKS):
+            db.session.add(Agreement(
+                tenant_id=tenant.id, kind=kind, number=f"{kind}/{tenant.regency_code}/2017",
+                signed_on=date(2017, 3, 16), valid_from=date(2017, 3, 16),
+                valid_until=date(2027, 3, 15), lan_signatory_name="Kepala Pusat",
+                lan_signatory_title="Kepala Pusat Inovasi", regional_signatory_name="Bupati",
+                regional_signatory_title="Bupati",
+                document_key=f"t{tenant.id}/agreements/{kind}.pdf",
+                document_name=f"{kind}.pdf", document_size=1000))
+    db.session.commit()
+    return world
+
+
+class Browsers:
+    """One signed-in browser per role, signed in again when a request ended its sessions."""
+
+    def __init__(self, app, world: World):
+        self.app, self.world = app, world
+        self.cookies: dict[str, str] = {}
+        self.tokens: dict[str, str] = {}
+
+    def _sign_in(self, role: str) -> None:
+        browser = request_client(self.app)
+        user = self.world.users[role]
+        response = browser.post("/auth/sign-in", data={"email": user.email,
+                                                       "password": PASSWORD})
+        assert response.status_code == 302, f"{role} could not sign in"
+        self.cookies[role] = browser.get_cookie("labinov_session").value
+        self.tokens[role] = self._token(role)
+
+    def _token(self, role: str) -> str:
+        return db.session.scalar(sa.select(User.session_token).where(
+            User.id == self.world.users[role].id))
+
+    def __call__(self, role: str):
+        browser = request_client(self.app)
+        if role == "anonymous":
+            return browser
+        if role not in self.cookies or self.tokens[role] != self._token(role):
+            self._sign_in(role)
+        browser.set_cookie("labinov_session", self.cookies[role])
+        return browser
+
+
+def _outcome(response) -> str:
+    code = response.status_code
+    location = urlsplit(response.location or "")
+    # Flask-Login's refusal names the page to come back to; a page that merely sends
+    # someone to sign in (after signing out everywhere) does not.
+    if code in (301, 302, 303) and location.path == "/auth/sign-in" and "next=" in (
+            location.query):
+        return IN
+    if code == 403:
+        return NO
+    if code == 404:
+        return NF
+    if code in (401, 405) or code >= 500:
+        return f"HTTP {code}"
+    return OK
+
+
+def _heal(world: World) -> None:
+    """Undo what an allowed request may have changed that the next requests rely on."""
+    db.session.execute(sa.update(Tenant).where(Tenant.id.in_([world.a.id, world.b.id]))
+                       .values(status=TenantStatus.ACTIVE))
+    db.session.commit()
+
+
+def _url(app, rule, route: Route, need: Need) -> str:
+    values = {arg: (route.args.get(arg) or ARGUMENTS[arg])(need) for arg in rule.arguments}
+    with app.test_request_context():
+        return app.url_for(rule.endpoint, **values)
+
+
+def test_every_route_answers_every_role_as_intended(client, world):
+    app = client.application
+    browsers = Browsers(app, world)
+    need = Need(world)
+    wrong = []
+    for rule in sorted(_routes(app), key=lambda r: r.endpoint):
+        route = ROLE_MATRIX.get(rule.endpoint)
+        if route is None:
+            continue  # reported by test_every_route_is_in_the_matrix
+        for method, row in sorted(route.expect.items()):
+            for role, expected in zip(ROLES, row, strict=True):
+                url = _url(app, rule, route, need)
+                response = browsers(role).open(url, method=method, data={})
+                got = _outcome(response)
+                if got != expected:
+                    wrong.append(f"  {rule.endpoint} {method} {url} as {role}: "
+                                 f"expected {expected}, got {got}")
+                _heal(world)
+    assert not wrong, "Routes that do not answer as the matrix says:\n" + "\n".join(wrong)
+
+
+# --- cross-tenant ---------------------------------------------------------------------------
+
+def test_no_tenant_route_of_lab_b_answers_a_member_of_lab_a(client, world):
+    """GET and POST, with ids that exist in B, on B's URLs and on A's: always 404, B unchanged.
+
+    Ids come from the argument factories run for lab B (a membership, a unit, ... of B),
+    plus every existing membership of B.
+    """
+    app = client.application
+    browsers = Browsers(app, world)
+    tenant_rules = [r for r in _routes(app) if "<tenant:tenant>" in r.rule]
+    assert {r.endpoint for r in tenant_rules} >= {"lab.home", "people.index", "people.remove"}
+    b_memberships = db.session.scalars(sa.select(Membership.id).where(
+        Membership.tenant_id == world.b.id)).all()
+    in_b = Need(world, tenant="b")
+    before = db.session.execute(sa.select(Membership.id, Membership.role, Membership.unit_id)
+                                .where(Membership.tenant_id == world.b.id)).all()
+    form = {"invite-email": "intruder@a.example", "invite-name": "Intruder",
+            "invite-role": "bappeda_admin", "invite-locale": "id"}
+    leaks = []
+    for rule in tenant_rules:
+        route = ROLE_MATRIX.get(rule.endpoint, Route({}))
+        id_args = sorted(a for a in rule.arguments if a != "tenant")
+        variants = [{arg: (route.args.get(arg) or ARGUMENTS[arg])(in_b) for arg in id_args}]
+        if "membership_id" in id_args:
+            variants += [{**variants[0], "membership_id": m} for m in b_memberships]
+        # B's URLs for A's members; and, for routes that take ids, A's URL with B's ids
+        # for A's own administrator.
+        attempts = [(world.b.slug, member) for member in ("innovator_a", "bappeda_a",
+                                                          "coach_a")]
+        if id_args:
+            attempts.append((world.a.slug, "bappeda_a"))
+        for slug, member in attempts:
+            for method in _methods(rule):
+                for values in variants:
+                    with app.test_request_context():
+                        url = app.url_for(rule.endpoint, tenant=slug, **values)
+                    response = browsers(member).open(url, method=method, data=form)
+                    if response.status_code != 404:
+                        leaks.append(f"  {method} {url} as {member}: "
+                                     f"HTTP {response.status_code}")
+                    elif "Ratna Dewi" in response.get_data(as_text=True):
+                        leaks.append(f"  {method} {url} as {member}: B's data in the 404")
+    assert not leaks, "Lab B answered a member of lab A:\n" + "\n".join(leaks)
+    db.session.expire_all()
+    after = db.session.execute(sa.select(Membership.id, Membership.role, Membership.unit_id)
+                               .where(Membership.tenant_id == world.b.id)).all()
+    assert set(before) <= set(after)  # nothing of B removed or changed
+    assert db.session.scalar(sa.select(User.id).where(
+        User.email == "intruder@a.example")) is None
+
+
+def test_the_same_requests_reach_lab_a_for_its_administrator(client, world):
+    """The control for the test above: the URLs are right, only the tenant differs."""
+    browsers = Browsers(client.application, world)
+    [membership_id] = db.session.scalars(sa.select(Membership.id).where(
+        Membership.user_id == world.users["innovator_a"].id)).all()
+    admin = browsers("bappeda_a")
+    assert admin.get("/kab-probolinggo/people/").status_code == 200
+    assert admin.post(f"/kab-probolinggo/people/{membership_id}/resend").status_code == 302
+    assert browsers("bappeda_a").get("/kab-tuban/people/").status_code == 404

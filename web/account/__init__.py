@@ -1,0 +1,3 @@
+from web.account.views import bp
+
+__all__ = ["bp"]
