@@ -46,7 +46,7 @@ def enqueue_for_tenant(func, tenant_id: int, *args, job_key: str | None = None,
     """Enqueue `func(tenant_id, *args)`; the job id starts with the tenant id."""
     if not getattr(func, "is_tenant_job", False):
         raise TypeError(f"{func.__name__} is not a @tenant_job")
-    job_id = f"t{tenant_id}:{job_key}" if job_key else None
+    job_id = f"t{tenant_id}-{job_key}" if job_key else None  # RQ ids allow no colon
     return queue(queue_name).enqueue_call(func, args=(tenant_id, *args), kwargs=kwargs,
                                           job_id=job_id, retry=retry,
                                           description=f"[tenant {tenant_id}] {func.__name__}")

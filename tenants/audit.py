@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from tenants.db import TENANT_SCHEMA
 from tenants.lab.audit import LabAuditEntry
 from tenants.platform.audit import AuditEntry
-from tenants.scope import current_tenant
+from tenants.scope import SCHEMA_RE, current_tenant
 
 
 def record_platform(session: Session, action: str, *, actor_id: int | None,
@@ -27,3 +29,22 @@ def record_lab(session: Session, action: str, *, actor_id: int | None,
     entry = LabAuditEntry(action=action, actor_id=actor_id, target=target, ip=ip, detail=detail)
     session.add(entry)
     return entry
+
+
+def record_lab_in(session: Session, schema: str, action: str, *, actor_id: int | None,
+                  target: str | None = None, ip: str | None = None, **detail) -> None:
+    """Write to a tenant's own log from a platform transaction (LAN acting on the tenant).
+
+    The insert runs on the caller's connection with the schema named explicitly, so it
+    commits or rolls back together with the platform change it describes.
+    """
+    stmt = sa.insert(LabAuditEntry.__table__).values(
+        action=action, actor_id=actor_id, target=target, ip=ip, detail=detail)
+    session.connection().execute(
+        stmt.execution_options(schema_translate_map={TENANT_SCHEMA: _checked(schema)}))
+
+
+def _checked(schema: str) -> str:
+    if not SCHEMA_RE.match(schema):
+        raise ValueError(f"not a tenant schema name: {schema!r}")
+    return schema

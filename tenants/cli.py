@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import sys
 import time
+from pathlib import Path
 
 import click
 import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from tenants import registry
+from tenants import onboarding, registry
 from tenants.app import settings_of
 from tenants.db import db
-from tenants.migrate import migrate_tenants, upgrade_platform
+from tenants.locale import LOCALES
+from tenants.migrate import TENANT_SCRIPTS, migrate_tenants, upgrade_platform
 from tenants.platform.regions import load_regions
 from tenants.platform.tenancy import Tenant, TenantStatus
 
@@ -39,7 +41,7 @@ def _tenant(slug: str) -> Tenant:
 
 @tenants_cli.command("create")
 @click.argument("regency_code")
-@click.option("--locale", type=click.Choice(["id", "en"]), default="id")
+@click.option("--locale", type=click.Choice(LOCALES), default="id")
 def tenants_create(regency_code, locale):
     """Register the tenant of REGENCY_CODE (e.g. 35.13) and provision its schema."""
     started = time.perf_counter()
@@ -62,10 +64,12 @@ def tenants_list():
 
 def _transition(slug: str, status: TenantStatus):
     tenant = _tenant(slug)
-    try:
-        registry.transition(tenant, status, note_source="cli")
-    except registry.LifecycleError as exc:
-        raise click.ClickException(str(exc)) from exc
+    try:  # the same path as LAN's pages, so the change reaches both audit logs
+        command = click.get_current_context().info_name
+        onboarding.change_lifecycle(db.session, tenant, status, actor_id=None,
+                                    reason=f"labinov tenants {command}")
+    except onboarding.Refused as exc:
+        raise click.ClickException(f"{slug} is {tenant.status}; cannot become {status}") from exc
     db.session.commit()
     click.echo(f"{slug} is {status}")
 
@@ -107,9 +111,13 @@ def tenants_drop(slug, yes):
 
 
 @tenants_cli.command("migrate")
-@click.option("--jobs", "-j", default=2, show_default=True, help="Schemas upgraded at once.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Schemas upgraded at once.")
 @click.option("--quiet", "-q", is_flag=True, help="Print failures and the summary only.")
-def tenants_migrate(jobs, quiet):
+@click.option("--scripts", "script_location", hidden=True, default=str(TENANT_SCRIPTS),
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Another copy of the tenant migration tree (tests and benchmarks).")
+def tenants_migrate(jobs, quiet, script_location):
     """Upgrade every provisioned tenant schema to the head of the tenant tree."""
     schemas = registry.provisioned_schemas(db.session)
     db.session.close()
@@ -120,7 +128,7 @@ def tenants_migrate(jobs, quiet):
             click.echo(result.line())
 
     results = migrate_tenants(settings_of(current_app).database_url, schemas, jobs=jobs,
-                              on_result=show)
+                              script_location=script_location, on_result=show)
     failed = sum(not r.ok for r in results)
     upgraded = sum(r.changed for r in results)
     click.echo(f"{len(results)} schemas: {upgraded} upgraded, {failed} failed, "

@@ -70,8 +70,10 @@ class Settings:
                 "SECRET_KEY must be set to a random value of at least 32 characters "
                 "when LABINOV_ENV=production"
             )
-        if self.default_locale not in ("id", "en"):
-            raise ConfigError("DEFAULT_LOCALE must be 'id' or 'en'")
+        from tenants.locale import LOCALES
+
+        if self.default_locale not in LOCALES:
+            raise ConfigError(f"DEFAULT_LOCALE must be one of {', '.join(LOCALES)}")
 
 
 def _normalise_db_url(url: str) -> str:

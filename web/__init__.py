@@ -5,17 +5,31 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from flask_talisman import Talisman
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from tenants.app import create_core_app
 from tenants.config import Settings
-from web.extensions import CSP, csrf, limiter, login_manager, talisman
+from web.extensions import CSP, csrf, limiter, login_manager
 
 JOBS_TEMPLATES = Path(__file__).resolve().parent.parent / "jobs" / "templates"
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    from web import auth, errors, i18n, lab, labels, lan, public, tenancy
+    from web import (
+        account,
+        audit,
+        auth,
+        errors,
+        files,
+        i18n,
+        lab,
+        labels,
+        lan,
+        people,
+        public,
+        tenancy,
+    )
 
     app = create_core_app(settings, import_name=__name__,
                           locale_selector=i18n.select_locale,
@@ -39,13 +53,17 @@ def create_app(settings: Settings | None = None) -> Flask:
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
-    talisman.init_app(app, content_security_policy=CSP, force_https=s.production,
-                      session_cookie_secure=s.production, strict_transport_security=s.production,
-                      referrer_policy="same-origin", frame_options="DENY")
+    # One Talisman per app: it keeps its options on itself, and tests build apps side by side.
+    app.extensions["talisman"] = Talisman(
+        app, content_security_policy=CSP, force_https=s.production,
+        session_cookie_secure=s.production, strict_transport_security=s.production,
+        referrer_policy="same-origin", frame_options="DENY")
     tenancy.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
     labels.init_app(app)
-    for module in (public, auth, lan, lab):
+    audit.init_app(app)
+    for module in (public, auth, lan, lab, files, account, people):
         app.register_blueprint(module.bp)
+    app.register_blueprint(people.lan_bp)
     return app

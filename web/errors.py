@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
@@ -27,6 +28,15 @@ def _render(error: HTTPException):
     return render_template("errors/error.html", title=title, message=message), code
 
 
+def _csrf_failed(error: CSRFError):
+    # Usually a form left open across a sign-out or a browser restart; nothing was saved.
+    return render_template(
+        "errors/error.html", title=_("The form has expired"),
+        message=_("This form was open too long or came from another page, so nothing was "
+                  "saved. Go back, reload the page and send it again.")), 400
+
+
 def init_app(app: Flask) -> None:
     for code in (400, 403, 404, 405, 410, 413, 429, 500):
         app.register_error_handler(code, _render)
+    app.register_error_handler(CSRFError, _csrf_failed)
