@@ -33,13 +33,13 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from redis.exceptions import RedisError
 from rq import get_current_job
-from rq.exceptions import NoSuchJobError
-from rq.job import Job, JobStatus
+from rq.job import Job
 from sqlalchemy import event
 from sqlalchemy.orm import Session, scoped_session
 
+from jobs import queues
 from jobs.dispatcher import finder
-from jobs.queues import MAIL, RETRY, queue, redis
+from jobs.queues import MAIL, RETRY
 from tenants.app import settings_of
 from tenants.db import TenantAwareSession, db
 from tenants.locale import localized
@@ -52,8 +52,6 @@ SMTP_TIMEOUT = 30
 # After this many attempts in all (each job run counts one), the dispatcher stops
 # re-enqueueing a failed email; it stays visible as failed until someone sends it again.
 MAX_ATTEMPTS = 8
-# A job in one of these states will still run; another copy must not be queued beside it.
-PENDING = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
 
 
 class MailConfigError(ValueError):
@@ -180,24 +178,14 @@ def job_id(key: str) -> str:
 
 
 def pending_job(key: str) -> Job | None:
-    try:
-        job = Job.fetch(job_id(key), connection=redis())
-    except NoSuchJobError:
-        return None
-    return job if job.get_status(refresh=False) in PENDING else None
+    return queues.pending_job(job_id(key))
 
 
 def enqueue(key: str, func: Callable, *args) -> Job:
     """Queue `func(key, *args)` unless a copy is already waiting or running."""
-    job = pending_job(key)
-    if job is not None:
-        return job
-    # A finished or failed run of the same id would otherwise linger in its registry.
-    with contextlib.suppress(NoSuchJobError):
-        Job.fetch(job_id(key), connection=redis()).delete()
-    return queue(MAIL).enqueue_call(func, args=(key, *args), job_id=job_id(key), retry=RETRY,
-                                    timeout=120, result_ttl=24 * 3600,
-                                    failure_ttl=30 * 24 * 3600, description=f"mail {key}")
+    return queues.enqueue_once(MAIL, func, args=(key, *args), job_id=job_id(key), retry=RETRY,
+                               timeout=120, result_ttl=24 * 3600, failure_ttl=30 * 24 * 3600,
+                               description=f"mail {key}")
 
 
 def deliver_once(key: str, build: Callable[[], EmailMessage | None]) -> str:

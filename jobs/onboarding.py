@@ -11,17 +11,16 @@ dispatcher finds the tenant still `provisioning` and enqueues it again.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 
 import sqlalchemy as sa
 from redis.exceptions import RedisError
 from rq import Retry, get_current_job
-from rq.exceptions import NoSuchJobError
-from rq.job import Job, JobStatus
+from rq.job import Job
 
+from jobs import queues
 from jobs.dispatcher import finder
-from jobs.queues import DEFAULT, RETRY, queue, redis
+from jobs.queues import DEFAULT, RETRY
 from tenants.db import db
 from tenants.onboarding import activation_entry, complete_activation, reset_activation
 from tenants.platform.accounts import Role
@@ -30,33 +29,19 @@ from tenants.platform.tenancy import Tenant, TenantEvent, TenantStatus
 
 log = logging.getLogger(__name__)
 
-# A job in one of these states will still run; another one must not be queued beside it.
-PENDING = (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED)
-
-
 def job_id(tenant_id: int) -> str:
     return f"t{tenant_id}-activate"  # RQ ids allow letters, digits, "_" and "-"
 
 
 def pending_job(tenant_id: int) -> Job | None:
-    try:
-        job = Job.fetch(job_id(tenant_id), connection=redis())
-    except NoSuchJobError:
-        return None
-    return job if job.get_status(refresh=False) in PENDING else None
+    return queues.pending_job(job_id(tenant_id))
 
 
 def enqueue_activation(tenant_id: int, requested_by_id: int | None,
                        retry: Retry | None = RETRY) -> Job:
     """Queue the activation job unless one is already waiting or running for the tenant."""
-    job = pending_job(tenant_id)
-    if job is not None:
-        return job
-    # A finished or failed run of the same id would otherwise linger in its registry.
-    with contextlib.suppress(NoSuchJobError):
-        Job.fetch(job_id(tenant_id), connection=redis()).delete()
-    return queue(DEFAULT).enqueue_call(
-        activate_tenant, args=(tenant_id, requested_by_id), job_id=job_id(tenant_id),
+    return queues.enqueue_once(
+        DEFAULT, activate_tenant, args=(tenant_id, requested_by_id), job_id=job_id(tenant_id),
         retry=retry, timeout=300, result_ttl=24 * 3600, failure_ttl=7 * 24 * 3600,
         description=f"[tenant {tenant_id}] activate")
 

@@ -11,14 +11,17 @@ A job without a tenant argument has no scope, so any tenant query in it raises.
 from __future__ import annotations
 
 import functools
+import logging
 
 from rq import Retry
 from rq.job import Job
 
-from jobs.queues import DEFAULT, RETRY, queue
+from jobs.queues import DEFAULT, RETRY, enqueue_once, queue
 from tenants.db import db
 from tenants.platform.tenancy import Tenant, TenantStatus
 from tenants.scope import tenant_scope
+
+log = logging.getLogger(__name__)
 
 
 class TenantNotAvailable(RuntimeError):
@@ -33,6 +36,7 @@ def tenant_job(func):
             raise TenantNotAvailable(f"tenant {tenant_id} is not active")
         ref = tenant.ref()
         db.session.close()  # the scope must start on a fresh transaction
+        log.info("[tenant %s] %s", ref.schema, func.__name__)
         with tenant_scope(ref):
             return func(tenant_id, *args, **kwargs)
 
@@ -41,12 +45,13 @@ def tenant_job(func):
 
 
 def enqueue_for_tenant(func, tenant_id: int, *args, job_key: str | None = None,
-                       queue_name: str = DEFAULT, retry: Retry | None = RETRY,
-                       **kwargs) -> Job:
-    """Enqueue `func(tenant_id, *args)`; the job id starts with the tenant id."""
+                       queue_name: str = DEFAULT, retry: Retry | None = RETRY) -> Job:
+    """Enqueue `func(tenant_id, *args)`. With `job_key` the job id is `t<tenant>-<key>` and a
+    copy already waiting or running is not queued again."""
     if not getattr(func, "is_tenant_job", False):
         raise TypeError(f"{func.__name__} is not a @tenant_job")
-    job_id = f"t{tenant_id}-{job_key}" if job_key else None  # RQ ids allow no colon
-    return queue(queue_name).enqueue_call(func, args=(tenant_id, *args), kwargs=kwargs,
-                                          job_id=job_id, retry=retry,
-                                          description=f"[tenant {tenant_id}] {func.__name__}")
+    options = {"retry": retry, "description": f"[tenant {tenant_id}] {func.__name__}"}
+    if job_key:
+        return enqueue_once(queue_name, func, args=(tenant_id, *args),
+                            job_id=f"t{tenant_id}-{job_key}", **options)
+    return queue(queue_name).enqueue_call(func, args=(tenant_id, *args), **options)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 DEV_SECRET = "dev-only-not-secret"
 
@@ -34,7 +34,6 @@ class Settings:
     default_locale: str = "id"
     default_timezone: str = "Asia/Jakarta"
     upload_max_bytes: int = 10 * 1024 * 1024
-    extra: dict = field(default_factory=dict)
 
     @property
     def production(self) -> bool:

@@ -44,6 +44,19 @@ def _refuse(form, refusal: Refused) -> str | None:
     return refusal.message
 
 
+def committed(step, tenant: Tenant, **kwargs) -> bool:
+    """Run an onboarding `step` on `tenant` as the signed-in administrator and commit it;
+    on a refusal, roll back and flash why. The caller redirects either way."""
+    try:
+        step(db.session, tenant, actor_id=current_user.id, ip=request.remote_addr, **kwargs)
+    except Refused as refusal:
+        db.session.rollback()
+        flash(refusal.message, "error")
+        return False
+    db.session.commit()
+    return True
+
+
 def tenant_page(tenant: Tenant) -> str:
     return url_for("lan.tenant", tenant_id=tenant.id)
 
@@ -235,17 +248,10 @@ def activate(tenant_id: int):
             missing=onboarding.missing_for_activation(db.session, tenant))
     if not form.validate_on_submit():
         abort(400)
-    try:
-        onboarding.request_activation(db.session, tenant, actor_id=current_user.id,
-                                      ip=request.remote_addr)
-    except Refused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-        return redirect(tenant_page(tenant))
-    db.session.commit()
-    _enqueue(tenant.id)
-    flash(_("Activation has started. The lab's schema is being prepared and the Bappeda "
-            "administrator will be invited by email."), "success")
+    if committed(onboarding.request_activation, tenant):
+        _enqueue(tenant.id)
+        flash(_("Activation has started. The lab's schema is being prepared and the Bappeda "
+                "administrator will be invited by email."), "success")
     return redirect(tenant_page(tenant))
 
 
@@ -266,16 +272,9 @@ def retry_activation(tenant_id: int):
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        onboarding.retry_activation(db.session, tenant, actor_id=current_user.id,
-                                    ip=request.remote_addr)
-    except Refused as refusal:
-        db.session.rollback()
-        flash(refusal.message, "error")
-        return redirect(tenant_page(tenant))
-    db.session.commit()
-    _enqueue(tenant.id)
-    flash(_("The activation is being tried again."), "success")
+    if committed(onboarding.retry_activation, tenant):
+        _enqueue(tenant.id)
+        flash(_("The activation is being tried again."), "success")
     return redirect(tenant_page(tenant))
 
 

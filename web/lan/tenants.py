@@ -12,7 +12,6 @@ from redis.exceptions import RedisError
 from jobs import onboarding as activation_jobs
 from tenants import onboarding
 from tenants.db import db
-from tenants.onboarding import Refused
 from tenants.platform.accounts import Role
 from tenants.platform.audit import AuditEntry
 from tenants.platform.ledger import LedgerEntry
@@ -20,7 +19,7 @@ from tenants.platform.tenancy import TenantEvent, TenantStatus
 from web.access import platform_role_required
 from web.audit import names_of
 from web.lan.forms import ActionForm, LifecycleForm
-from web.lan.onboarding import next_step, tenant_page
+from web.lan.onboarding import committed, next_step, tenant_page
 from web.lan.views import bp, lan_today
 from web.lan.visibility import tenant_or_404
 
@@ -91,21 +90,14 @@ def lifecycle(tenant_id: int, action: str):
         if not form.validate_on_submit():
             return render_template("lan/lifecycle.html", tenant=tenant, action=action,
                                    form=form), 400
-        try:
-            onboarding.change_lifecycle(db.session, tenant, to, actor_id=current_user.id,
-                                        reason=(form.reason.data or "").strip(),
-                                        ip=request.remote_addr)
-        except Refused as refusal:
-            db.session.rollback()
-            flash(refusal.message, "error")
-            return redirect(tenant_page(tenant))
-        db.session.commit()
-        flash({
-            "suspend": _("%(name)s is suspended. Its pages show a notice; its data is kept.",
-                         name=tenant.name),
-            "reactivate": _("%(name)s is active again.", name=tenant.name),
-            "archive": _("%(name)s is archived. Its data is kept.", name=tenant.name),
-        }[action], "success")
+        if committed(onboarding.change_lifecycle, tenant, to=to,
+                     reason=(form.reason.data or "").strip()):
+            flash({
+                "suspend": _("%(name)s is suspended. Its pages show a notice; its data is "
+                             "kept.", name=tenant.name),
+                "reactivate": _("%(name)s is active again.", name=tenant.name),
+                "archive": _("%(name)s is archived. Its data is kept.", name=tenant.name),
+            }[action], "success")
         return redirect(tenant_page(tenant))
     return render_template("lan/lifecycle.html", tenant=tenant, action=action, form=form)
 
