@@ -34,6 +34,7 @@ class Settings:
     default_locale: str = "id"
     default_timezone: str = "Asia/Jakarta"
     upload_max_bytes: int = 10 * 1024 * 1024
+    trusted_proxies: int = 0
 
     @property
     def production(self) -> bool:
@@ -58,6 +59,7 @@ class Settings:
             default_locale=_env("DEFAULT_LOCALE", cls.default_locale),
             default_timezone=_env("DEFAULT_TIMEZONE", cls.default_timezone),
             upload_max_bytes=int(_env("UPLOAD_MAX_BYTES", str(cls.upload_max_bytes))),
+            trusted_proxies=int(_env("TRUSTED_PROXIES", "0")),
         )
         s.validate()
         return s

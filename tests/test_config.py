@@ -55,3 +55,18 @@ def test_the_command_refuses_to_start_in_production_without_a_secret(service_env
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_forwarded_headers_count_only_behind_trusted_proxies(settings):
+    from dataclasses import replace
+
+    from flask import request
+
+    from web import create_app
+
+    headers = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
+    for proxies, address, scheme in ((0, "127.0.0.1", "http"), (1, "203.0.113.9", "https")):
+        app = create_app(replace(settings, trusted_proxies=proxies))
+        with app.test_client() as client:
+            client.get("/", headers=headers, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+            assert (request.remote_addr, request.scheme) == (address, scheme)

@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import Flask
 from flask_talisman import Talisman
 from jinja2 import ChoiceLoader, FileSystemLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from tenants.app import create_core_app
 from tenants.config import Settings
@@ -49,6 +50,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         RATELIMIT_STORAGE_URI=s.redis_url,
         RATELIMIT_HEADERS_ENABLED=True,
     )
+    if s.trusted_proxies:  # rate limits, audit entries and HTTPS checks need the real client
+        n = s.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
     app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(JOBS_TEMPLATES)])
     csrf.init_app(app)
     login_manager.init_app(app)
