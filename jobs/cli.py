@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -11,6 +9,7 @@ from flask.cli import with_appcontext
 from jobs import dispatcher
 from jobs.queues import QUEUES
 from tenants.app import settings_of
+from tenants.logs import configure
 
 
 @click.command("worker")
@@ -21,7 +20,7 @@ def worker_command(queues, burst):
     """Run an RQ worker on QUEUES (default: all)."""
     from jobs.worker import run_worker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure()
     run_worker(list(queues or QUEUES), settings_of(current_app).redis_url, burst=burst)
 
 
@@ -32,7 +31,7 @@ def dispatch_command(every):
     """Enqueue whatever the database says is due."""
     import jobs.registry  # noqa: F401 - every finder
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    configure()
     if every > 0:
         dispatcher.run_forever(current_app._get_current_object(), every)
     else:

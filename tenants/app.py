@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
+from flask.logging import default_handler
 
 from tenants.config import Settings
 from tenants.db import db
 from tenants.locale import init_babel
+from tenants.logs import FORMAT as LOG_FORMAT
+from tenants.logs import install_record_factory
 
 
 def create_core_app(settings: Settings | None = None, import_name: str = "tenants",
@@ -19,6 +24,8 @@ def create_core_app(settings: Settings | None = None, import_name: str = "tenant
         SQLALCHEMY_DATABASE_URI=settings.database_url,
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10},
     )
+    install_record_factory()
+    default_handler.setFormatter(logging.Formatter(LOG_FORMAT))
     db.init_app(app)
     init_babel(app, settings.default_locale, settings.default_timezone,
                locale_selector, timezone_selector)

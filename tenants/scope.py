@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from tenants.db import TENANT_KEY, TenantMixError, db
+from tenants.logs import current_slug
 
 SCHEMA_RE = re.compile(r"^t_[0-9a-z_]{1,40}$")
 
@@ -58,11 +59,13 @@ def tenant_scope(tenant: TenantRef, session: Session | None = None) -> Iterator[
     if session.in_transaction():
         raise TenantMixError("enter the tenant scope before the session begins a transaction")
     session.info[TENANT_KEY] = tenant
+    marked = current_slug.set(tenant.slug)
     try:
         yield session
     finally:
         session.close()
         session.info.pop(TENANT_KEY, None)
+        current_slug.reset(marked)
 
 
 @contextmanager
