@@ -30,6 +30,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from tenants.app import settings_of
 from tenants.config import Settings
+from tenants.registry import tenant_dropped
 
 KEY_RE = re.compile(r"^(platform|t[0-9]+)(/[A-Za-z0-9][A-Za-z0-9._-]*)+$")
 DOWNLOAD_PATH = "/files/"  # where web.files serves LocalStorage links
@@ -263,3 +264,18 @@ def storage() -> Storage:
     if backend is None:
         backend = app.extensions["labinov.storage"] = make_storage(settings_of(app))
     return backend
+
+
+def tenant_prefixes(tenant_id: int) -> tuple[str, ...]:
+    """Every key prefix under which a tenant's files are kept."""
+    return (f"t{int(tenant_id)}/", f"platform/agreements/{int(tenant_id)}/")
+
+
+@tenant_dropped.connect
+def forget_tenant_files(sender, tenant_id: int, **extra) -> None:
+    """A dropped tenant's files (its agreements' signed PDFs included) are deleted too."""
+    with sender.app_context():
+        backend = storage()
+        for prefix in tenant_prefixes(tenant_id):
+            for key in backend.keys(prefix):
+                backend.delete(key)

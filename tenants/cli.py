@@ -105,8 +105,10 @@ def tenants_drop(slug, yes):
         raise click.ClickException(f"{slug} is active; suspend or archive it first")
     if not yes:
         click.confirm(f"Drop {slug} and every row in {tenant.schema_name}?", abort=True)
+    tenant_id = tenant.id
     registry.drop(db.session, tenant)
     db.session.commit()
+    registry.tenant_dropped.send(current_app._get_current_object(), tenant_id=tenant_id)
     click.echo(f"dropped {slug}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from blinker import Namespace
 from sqlalchemy.orm import Session
 
 from tenants.db import db
@@ -10,6 +11,10 @@ from tenants.platform.regions import Regency
 from tenants.platform.tenancy import PROVISIONED, Tenant, TenantEvent, TenantStatus
 from tenants.provisioning import drop_schema, provision_schema
 from tenants.scope import TenantRef
+
+# Sent once a dropped tenant's rows and schema are committed away, with `tenant_id`:
+# what lives outside the database (stored files) goes too.
+tenant_dropped = Namespace().signal("tenant-dropped")
 
 
 class LifecycleError(ValueError):

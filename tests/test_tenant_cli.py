@@ -129,3 +129,19 @@ def test_drop_with_yes_skips_the_prompt_and_removes_memberships(cli, make_tenant
     assert not _schema_exists("t_3523")
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Membership)) == 0
     assert cli("drop", "kab-tuban", "--yes").exit_code == 1  # gone: nothing to drop
+
+
+def test_drop_deletes_the_tenants_stored_files_and_no_one_elses(cli, make_tenant, s3_server):
+    from io import BytesIO
+
+    from jobs.storage import agreement_key, storage, tenant_key
+
+    tuban, purbalingga = make_tenant("35.23"), make_tenant("33.03")
+    kept = [agreement_key(purbalingga.id), tenant_key(purbalingga.id, "exports", "units.csv")]
+    gone = [agreement_key(tuban.id), tenant_key(tuban.id, "exports", "units.csv")]
+    for key in kept + gone:
+        storage().put(key, BytesIO(b"%PDF-1.4 signed"), "application/pdf", "MoU.pdf")
+    db.session.close()
+    assert cli("archive", "kab-tuban").exit_code == 0
+    assert cli("drop", "kab-tuban", "--yes").exit_code == 0
+    assert s3_server.keys() == sorted(kept)

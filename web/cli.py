@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask.cli import FlaskGroup
 
+import jobs.storage  # noqa: F401 - connects the deletion of a dropped tenant's files
 from jobs.accounts_cli import accounts_cli
 from jobs.cli import dispatch_command, worker_command
 from tenants.catalogs import i18n_cli
