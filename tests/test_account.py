@@ -21,11 +21,6 @@ EN = {"Accept-Language": "en"}
 
 
 @pytest.fixture
-def client(ctx):
-    return request_client(ctx)
-
-
-@pytest.fixture
 def world(make_tenant, make_user):
     return build_world(make_tenant, make_user)
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from accounts_world import build_world, flush_redis, link_in, request_client
+from accounts_world import build_world, flush_redis, link_in
 from conftest import PASSWORD, sign_in, text_of
 from i18n_helpers import assert_single_language
 from redis import Redis
@@ -23,11 +23,6 @@ from tenants.platform.ledger import LedgerEntry
 from tenants.platform.timestamps import utcnow
 
 NEW_PASSWORD = "kopi-tubruk-pagi-hari"
-
-
-@pytest.fixture
-def client(ctx):
-    return request_client(ctx)
 
 
 @pytest.fixture(autouse=True)

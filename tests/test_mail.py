@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
-from accounts_world import build_world, flush_redis, request_client
+from accounts_world import build_world, flush_redis
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from conftest import LABINOV, ROOT, Mailbox, free_port, sign_in, text_of
@@ -24,11 +24,6 @@ from tenants.db import db
 from tenants.platform.accounts import Role, Token
 from tenants.platform.invitations import Invitation
 from tenants.platform.ledger import LedgerEntry
-
-
-@pytest.fixture
-def client(ctx):
-    return request_client(ctx)
 
 
 @pytest.fixture(autouse=True)

@@ -19,11 +19,6 @@ NEW_PASSWORD = "sate-ayam-madura-enak"
 EN = {"Accept-Language": "en"}
 
 
-@pytest.fixture
-def client(ctx):
-    return request_client(ctx)
-
-
 @pytest.fixture(autouse=True)
 def _fresh_redis(settings):
     flush_redis(settings)
