@@ -12,20 +12,12 @@ from dataclasses import dataclass, field
 
 from clients import request_client  # noqa: F401 - re-exported for the account tests
 from conftest import PASSWORD
-from redis import Redis
 
 from tenants.db import db
 from tenants.lab import Person, Unit
 from tenants.platform.accounts import Membership, Role, User
 from tenants.platform.tenancy import Tenant
 from tenants.scope import tenant_session
-
-
-def flush_redis(settings) -> None:
-    """Empty this run's private Redis: ids restart with every test's database, and a job
-    left scheduled by an earlier test would otherwise stand in for this test's job."""
-    Redis.from_url(settings.redis_url).flushdb()
-
 
 # Every role the matrix walks, anonymous first.
 ROLES = ("anonymous", "innovator_a", "bappeda_a", "coach_a", "coach_b", "lan_admin",

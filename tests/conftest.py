@@ -155,6 +155,23 @@ def client(ctx):
 
 
 @pytest.fixture
+def fresh_redis(settings):
+    """Empty this run's private Redis: ids restart with every test's database, and a job left
+    behind by an earlier test would otherwise stand in for this test's job."""
+    from redis import Redis
+
+    Redis.from_url(settings.redis_url).flushdb()
+
+
+@pytest.fixture
+def world(make_tenant, make_user):
+    """Two labs with a person in every role (see tests/accounts_world.py)."""
+    from accounts_world import build_world
+
+    return build_world(make_tenant, make_user)
+
+
+@pytest.fixture
 def make_tenant(ctx):
     """make_tenant('35.13') -> an active, provisioned tenant (platform row)."""
     from tenants import registry

@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
-from accounts_world import build_world, request_client
+from accounts_world import request_client
 from conftest import PASSWORD, sign_in, text_of
 
 from tenants.db import db
@@ -18,11 +18,6 @@ from web.extensions import limiter, login_manager
 
 NEW_PASSWORD = "es-teh-manis-dingin"
 EN = {"Accept-Language": "en"}
-
-
-@pytest.fixture
-def world(make_tenant, make_user):
-    return build_world(make_tenant, make_user)
 
 
 @pytest.fixture

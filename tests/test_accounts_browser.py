@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from accounts_world import build_world, flush_redis
 from conftest import PASSWORD, screenshot
 
 from jobs.invitations import invite
@@ -16,14 +15,8 @@ from tenants.db import db
 from tenants.platform.accounts import Role, Token
 from tenants.platform.invitations import Invitation
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("fresh_redis")]
 NEW_PASSWORD = "rawon-setan-surabaya"
-
-
-@pytest.fixture
-def world(make_tenant, make_user, settings):
-    flush_redis(settings)
-    return build_world(make_tenant, make_user)
 
 
 def _link(world, email, role=Role.INNOVATOR, locale="id") -> str:

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from accounts_world import build_world, flush_redis, link_in
+from accounts_world import link_in
 from conftest import PASSWORD, sign_in, text_of
 from i18n_helpers import assert_single_language
 from redis import Redis
@@ -22,17 +22,9 @@ from tenants.platform.invitations import Invitation
 from tenants.platform.ledger import LedgerEntry
 from tenants.platform.timestamps import utcnow
 
+pytestmark = pytest.mark.usefixtures("fresh_redis")
+
 NEW_PASSWORD = "kopi-tubruk-pagi-hari"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_redis(settings):
-    flush_redis(settings)
-
-
-@pytest.fixture
-def world(make_tenant, make_user):
-    return build_world(make_tenant, make_user)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
-from accounts_world import build_world, flush_redis
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from conftest import LABINOV, ROOT, Mailbox, free_port, sign_in, text_of
@@ -25,15 +24,7 @@ from tenants.platform.accounts import Role, Token
 from tenants.platform.invitations import Invitation
 from tenants.platform.ledger import LedgerEntry
 
-
-@pytest.fixture(autouse=True)
-def _fresh_redis(settings):
-    flush_redis(settings)
-
-
-@pytest.fixture
-def world(make_tenant, make_user):
-    return build_world(make_tenant, make_user)
+pytestmark = pytest.mark.usefixtures("fresh_redis")
 
 
 def _entry(key):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from accounts_world import flush_redis, link_in, request_client
+from accounts_world import link_in, request_client
 from conftest import PASSWORD, sign_in, text_of
 
 from tenants.db import db
@@ -15,13 +15,10 @@ from tenants.platform.ledger import LedgerEntry
 from tenants.platform.timestamps import utcnow
 from web.extensions import limiter
 
+pytestmark = pytest.mark.usefixtures("fresh_redis")
+
 NEW_PASSWORD = "sate-ayam-madura-enak"
 EN = {"Accept-Language": "en"}
-
-
-@pytest.fixture(autouse=True)
-def _fresh_redis(settings):
-    flush_redis(settings)
 
 
 @pytest.fixture

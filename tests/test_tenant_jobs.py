@@ -33,12 +33,11 @@ def count_units_without_tenant() -> int:
 
 
 @pytest.fixture
-def worker(app, settings, monkeypatch):
+def worker(app, settings, monkeypatch, fresh_redis):
     """A real RQ worker in this process, running jobs in the app's context like `labinov worker`."""
     monkeypatch.setattr(jobs.worker, "_app", app)
     monkeypatch.setattr(jobs.worker, "_pid", os.getpid())
     connection = Redis.from_url(settings.redis_url)
-    connection.flushdb()
 
     def work() -> None:
         SimpleWorker(["default"], connection=connection,
