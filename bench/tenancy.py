@@ -3,7 +3,7 @@
     .venv/bin/python bench/tenancy.py
 
 Creates the database `labinov_bench` on the server named by DATABASE_URL (default
-127.0.0.1:5432, user postgres), one tenant schema per regency in tenants/data/regions,
+127.0.0.1:5432, user postgres), one tenant schema per regency in tenants/regions/data,
 prints each figure beside its target, and drops the database at the end.
 """
 
@@ -37,8 +37,9 @@ from tenants.migrate import (  # noqa: E402
     tenant_head,
     upgrade_platform,
 )
-from tenants.platform.regions import Regency, load_regions  # noqa: E402
 from tenants.provisioning import drop_schema, provision_schema, tenant_ddl  # noqa: E402
+from tenants.regions.models import Regency  # noqa: E402
+from tenants.regions.operations import load_regions  # noqa: E402
 
 DATABASE = "labinov_bench"
 DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"

@@ -68,7 +68,7 @@ def answers(url: str) -> bool:
 
 
 def banner(url: str, demo_output: str, mail: bool, services: list[str]) -> None:
-    from tenants.demo import DEMO_PASSWORD
+    from tenants.demo.load import DEMO_PASSWORD
 
     rule = "=" * 78
     lines = [rule, f"  Labinov is running at {url}", "",

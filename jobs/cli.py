@@ -8,7 +8,8 @@ from flask.cli import with_appcontext
 
 from jobs import dispatcher
 from jobs.queues import QUEUES
-from tenants.app import settings_of
+from jobs.worker import run_worker
+from tenants.config import settings_of
 from tenants.logs import configure
 
 
@@ -18,8 +19,6 @@ from tenants.logs import configure
 @with_appcontext
 def worker_command(queues, burst):
     """Run an RQ worker on QUEUES (default: all)."""
-    from jobs.worker import run_worker
-
     configure()
     run_worker(list(queues or QUEUES), settings_of(current_app).redis_url, burst=burst)
 
@@ -29,8 +28,6 @@ def worker_command(queues, burst):
 @with_appcontext
 def dispatch_command(every):
     """Enqueue whatever the database says is due."""
-    import jobs.registry  # noqa: F401 - every finder
-
     configure()
     if every > 0:
         dispatcher.run_forever(current_app._get_current_object(), every)

@@ -9,33 +9,26 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from flask import Flask
 from redis.exceptions import LockError
 
+from jobs.finders import FINDERS
 from jobs.queues import redis
 from tenants.db import db
 
 log = logging.getLogger(__name__)
 
-# Each finder enqueues what is due in its area and returns how many jobs it enqueued.
-FINDERS: list[Callable[[], int]] = []
 
-
-def finder(func: Callable[[], int]) -> Callable[[], int]:
-    FINDERS.append(func)
-    return func
-
-
-def dispatch_once() -> dict[str, int]:
+def dispatch_once(finders: Iterable[Callable[[], int]] = FINDERS) -> dict[str, int]:
     """One round: every finder, under a lock so concurrent dispatchers do not overlap."""
     lock = redis().lock("labinov:dispatcher", timeout=300, blocking=False)
     if not lock.acquire():
         return {}
     try:
         counts = {}
-        for find in FINDERS:
+        for find in finders:
             try:
                 counts[find.__name__] = find()
             except Exception:  # one area failing must not starve the others

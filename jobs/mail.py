@@ -1,15 +1,10 @@
 """Outgoing mail: rendered in the recipient's language, sent over SMTP by the worker, once.
 
-Every email is a side effect with a ledger row (`LedgerEntry`, key `mail:<kind>:<id>...`):
-
-    send_after_commit(db.session, key, job_function, *args)   # in the caller's transaction
-
-adds the row (status `claimed`: owed, not yet sent) and, once the caller commits, enqueues
-`job_function(key, *args)` on the "mail" queue. The job calls `deliver_once(key, build)`,
-which locks the row, skips it if it is already `done`, builds and sends the message, and
-marks the row `done` in the same transaction as whatever `build` wrote (a token, say). A
-failure keeps the row owed with its error; after the last retry it is marked `failed`. The
-dispatcher re-enqueues owed rows whose job Redis has lost, so a flushed Redis loses nothing.
+Every email is a claim in the outbox (`tenants.outbox.owe`, key `mail:<kind>:<id>...`); its
+job (`jobs.outbox` says which) calls `deliver_once(key, build)`, which locks the ledger row,
+skips it if it is already `done`, builds and sends the message, and marks the row `done`
+in the same transaction as whatever `build` wrote (a token, say). A failure keeps the row
+owed with its error; after the last retry it is marked `failed`.
 
 SMTP_URL: `smtp://host:port` (plain), `smtp://host:port?starttls=1`, `smtps://host:port`
 (implicit TLS); credentials as `smtp://user:password@host:port` (percent-encoded).
@@ -23,7 +18,6 @@ import smtplib
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
@@ -31,27 +25,18 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, render_template
-from redis.exceptions import RedisError
 from rq import get_current_job
-from rq.job import Job
 from sqlalchemy import event
-from sqlalchemy.orm import Session, scoped_session
+from sqlalchemy.orm import Session
 
-from jobs import queues
-from jobs.dispatcher import finder
-from jobs.queues import MAIL, RETRY
-from tenants.app import settings_of
-from tenants.db import TenantAwareSession, db
+from tenants.config import settings_of
+from tenants.db import db, utcnow
 from tenants.locale import localized
-from tenants.platform.ledger import LedgerEntry
-from tenants.platform.timestamps import utcnow
+from tenants.outbox import LedgerEntry, Mail
 
 log = logging.getLogger(__name__)
 
 SMTP_TIMEOUT = 30
-# After this many attempts in all (each job run counts one), the dispatcher stops
-# re-enqueueing a failed email; it stays visible as failed until someone sends it again.
-MAX_ATTEMPTS = 8
 
 
 class MailConfigError(ValueError):
@@ -110,19 +95,19 @@ def send(message: EmailMessage, url: str | None = None) -> None:
 
 # --- Composing ----------------------------------------------------------------------------
 
-def compose(*, to: str, to_name: str | None, template: str, subject, locale: str,
-            timezone: str | None = None, **context) -> EmailMessage:
-    """Render `mail/<template>.txt` and `.html` and `subject` (a lazy string) in `locale`."""
+def compose(mail: Mail) -> EmailMessage:
+    """Render `mail/<template>.txt` and `.html` and the subject in the mail's language."""
     sender = settings_of(current_app).mail_sender
-    with localized(locale, timezone):
-        subject = str(subject)
-        context.update(subject=subject, locale=locale)
-        text = render_template(f"mail/{template}.txt", **context)
-        html = render_template(f"mail/{template}.html", **context)
+    locale = mail.locale
+    with localized(locale, mail.timezone):
+        subject = str(mail.subject)
+        context = {**mail.context, "subject": subject, "locale": locale}
+        text = render_template(f"mail/{mail.template}.txt", **context)
+        html = render_template(f"mail/{mail.template}.html", **context)
     message = EmailMessage()
     message["Subject"] = subject
     message["From"] = sender
-    message["To"] = Address(display_name=to_name or "", addr_spec=to)
+    message["To"] = Address(display_name=mail.to_name or "", addr_spec=mail.to)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=_sender_domain(sender))
     message["Auto-Submitted"] = "auto-generated"  # no vacation replies to a robot
@@ -139,56 +124,7 @@ def _sender_domain(sender: str) -> str:
 
 # --- Sending once -------------------------------------------------------------------------
 
-_AFTER_COMMIT = "labinov.mail_after_commit"
-
-
-def send_after_commit(session: Session | scoped_session, key: str, func: Callable, *args,
-                      tenant_id: int | None = None) -> LedgerEntry:
-    """Owe an email: a ledger row now, `func(key, *args)` on the mail queue after commit.
-
-    Nothing is sent if the caller rolls back; if the enqueue itself fails after the commit,
-    the dispatcher finds the owed row and enqueues it later.
-    """
-    kind = _kind_of(key)
-    if MAIL_JOBS.get(kind, (None,))[0] is not func:
-        raise ValueError(f"{key!r}: register {func.__name__} with @mail_job({kind!r}) first")
-    real = session() if isinstance(session, scoped_session) else session
-    entry = LedgerEntry(key=key, tenant_id=tenant_id, status=LedgerEntry.CLAIMED, attempts=0)
-    real.add(entry)
-    real.info.setdefault(_AFTER_COMMIT, []).append((key, func, args))
-    return entry
-
-
-@event.listens_for(TenantAwareSession, "after_commit")
-def _enqueue_committed(session):
-    for key, func, args in session.info.pop(_AFTER_COMMIT, []):
-        try:
-            enqueue(key, func, *args)
-        except RedisError:
-            log.exception("could not enqueue %s; the dispatcher will", key)
-
-
-@event.listens_for(TenantAwareSession, "after_rollback")
-def _forget_rolled_back(session):
-    session.info.pop(_AFTER_COMMIT, None)
-
-
-def job_id(key: str) -> str:
-    return key.replace(":", "-")
-
-
-def pending_job(key: str) -> Job | None:
-    return queues.pending_job(job_id(key))
-
-
-def enqueue(key: str, func: Callable, *args) -> Job:
-    """Queue `func(key, *args)` unless a copy is already waiting or running."""
-    return queues.enqueue_once(MAIL, func, args=(key, *args), job_id=job_id(key), retry=RETRY,
-                               timeout=120, result_ttl=24 * 3600, failure_ttl=30 * 24 * 3600,
-                               description=f"mail {key}")
-
-
-def deliver_once(key: str, build: Callable[[], EmailMessage | None]) -> str:
+def deliver_once(key: str, build: Callable[[], Mail | None]) -> str:
     """Send what `build()` returns unless the ledger says it went already.
 
     The ledger row stays locked (FOR UPDATE, on a connection of its own) from the check to
@@ -213,7 +149,8 @@ def deliver_once(key: str, build: Callable[[], EmailMessage | None]) -> str:
         written: list = []
         try:
             with _recording_new_rows(session, written):
-                message = build()
+                mail = build()
+                message = compose(mail) if mail is not None else None
             session.commit()
             if message is not None:
                 send(message)
@@ -269,58 +206,3 @@ def _record_failure(lock: sa.Connection, key: str, exc: Exception) -> None:
     except Exception:  # the database itself may be what failed
         log.exception("could not record the failure of mail %s", key)
     log.warning("mail %s failed%s: %s", key, " for the last time" if last_try else "", error)
-
-
-# --- Kinds of mail, and the dispatcher ------------------------------------------------------
-
-# kind -> (job function, how long an owed email of that kind is still worth sending)
-MAIL_JOBS: dict[str, tuple[Callable, timedelta]] = {}
-
-
-def mail_job(kind: str, max_age: timedelta):
-    """Register a job `func(key, id)` for keys `mail:<kind>:<id>[:...]`."""
-
-    def register(func):
-        MAIL_JOBS[kind] = (func, max_age)
-        return func
-
-    return register
-
-
-def _kind_of(key: str) -> str:
-    prefix, kind, *_rest = [*key.split(":"), ""]
-    if prefix != "mail" or not kind:
-        raise ValueError(f"not a mail key: {key!r}")
-    return kind
-
-
-def _args_of(key: str) -> tuple[int]:
-    return (int(key.split(":")[2]),)
-
-
-@finder
-def owed_mail() -> int:
-    """Re-enqueue every owed email whose job Redis no longer has."""
-    now = utcnow()
-    entries = db.session.scalars(sa.select(LedgerEntry).where(
-        LedgerEntry.key.like("mail:%"), LedgerEntry.status != LedgerEntry.DONE,
-        sa.or_(LedgerEntry.status == LedgerEntry.CLAIMED,
-               LedgerEntry.attempts < MAX_ATTEMPTS))
-        .order_by(LedgerEntry.id)).all()
-    due = []
-    for entry in entries:
-        func, max_age = MAIL_JOBS.get(_kind_of(entry.key), (None, None))
-        if func is None:
-            log.warning("no mail job registered for %s", entry.key)
-        elif entry.created_at > now - max_age:
-            due.append((entry.key, func))
-    db.session.rollback()
-    enqueued = 0
-    for key, func in due:
-        try:
-            if pending_job(key) is None:
-                enqueue(key, func, *_args_of(key))
-                enqueued += 1
-        except RedisError:
-            log.exception("could not enqueue %s", key)
-    return enqueued

@@ -19,18 +19,21 @@ from rq import Retry, get_current_job
 from rq.job import Job
 
 from jobs import queues
-from jobs.dispatcher import finder
 from jobs.queues import DEFAULT, RETRY
+from jobs.tenant import tenant_job_id
+from tenants.accounts.models import Role
+from tenants.accounts.operations import invite
 from tenants.db import db
-from tenants.onboarding import activation_entry, complete_activation, reset_activation
-from tenants.platform.accounts import Role
-from tenants.platform.ledger import LedgerEntry
-from tenants.platform.tenancy import Tenant, TenantEvent, TenantStatus
+from tenants.onboarding.operations import complete_activation, reset_activation
+from tenants.onboarding.queries import activation_entry
+from tenants.outbox import LedgerEntry
+from tenants.registry import Tenant, TenantEvent, TenantStatus
 
 log = logging.getLogger(__name__)
 
+
 def job_id(tenant_id: int) -> str:
-    return f"t{tenant_id}-activate"  # RQ ids allow letters, digits, "_" and "-"
+    return tenant_job_id(tenant_id, "activate")  # RQ ids allow letters, digits, "_", "-"
 
 
 def pending_job(tenant_id: int) -> Job | None:
@@ -47,9 +50,11 @@ def enqueue_activation(tenant_id: int, requested_by_id: int | None,
 
 
 def activate_tenant(tenant_id: int, requested_by_id: int | None) -> str:
-    """Provision the schema, activate the tenant, invite its Bappeda administrator."""
-    from jobs.invitations import invite
+    """Provision the schema, activate the tenant, invite its Bappeda administrator.
 
+    A platform job with the tenant first and a tenant-keyed id, but not a `tenant_job`:
+    the tenant is not active until it commits. Its one write into the new schema (the
+    lab's first log row) goes with the platform transaction (`record_lab_in`)."""
     try:
         # The row lock makes a second copy of this job wait, then find the tenant active.
         tenant = db.session.scalar(sa.select(Tenant).where(Tenant.id == tenant_id)
@@ -95,7 +100,6 @@ def requested_by(tenant_id: int) -> int | None:
         .order_by(TenantEvent.at.desc(), TenantEvent.id.desc()).limit(1))
 
 
-@finder
 def resume_activations() -> int:
     """Re-enqueue tenants left in `provisioning` with no job waiting or running.
 

@@ -12,7 +12,7 @@ from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
-from tenants.app import settings_of
+from tenants.config import settings_of
 
 DEFAULT = "default"
 MAIL = "mail"

@@ -8,6 +8,7 @@ from flask import Flask
 from rq import Worker
 from rq.job import Job
 
+import jobs
 from tenants.app import create_core_app
 from tenants.db import db
 
@@ -19,6 +20,7 @@ def worker_app() -> Flask:
     global _app, _pid
     if _app is None:
         _app = create_core_app(import_name="jobs")
+        jobs.init_app(_app)
         _pid = os.getpid()
     return _app
 

@@ -7,6 +7,7 @@ import logging
 from flask import Flask
 from flask.logging import default_handler
 
+import tenants.models  # noqa: F401 - every model, mapped before the first query
 from tenants.config import Settings
 from tenants.db import db
 from tenants.locale import init_babel
@@ -29,10 +30,4 @@ def create_core_app(settings: Settings | None = None, import_name: str = "tenant
     db.init_app(app)
     init_babel(app, settings.default_locale, settings.default_timezone,
                locale_selector, timezone_selector)
-    import tenants.lab
-    import tenants.platform  # noqa: F401
     return app
-
-
-def settings_of(app: Flask) -> Settings:
-    return app.config["LABINOV"]

@@ -1,4 +1,7 @@
-"""Operator commands: `labinov db ...` and `labinov tenants ...` (output stays English)."""
+"""Operator commands: `labinov db ...` and `labinov tenants ...` (output stays English).
+
+They gather several features (regions, onboarding, storage), so this module sits above
+them all, beside `tenants.models`."""
 
 from __future__ import annotations
 
@@ -11,13 +14,15 @@ import sqlalchemy as sa
 from flask import current_app
 from flask.cli import AppGroup
 
-from tenants import onboarding, registry
-from tenants.app import settings_of
+from tenants import registry
+from tenants.config import LOCALES, settings_of
 from tenants.db import db
-from tenants.locale import LOCALES
 from tenants.migrate import TENANT_SCRIPTS, migrate_tenants, upgrade_platform
-from tenants.platform.regions import load_regions
-from tenants.platform.tenancy import Tenant, TenantStatus
+from tenants.onboarding import operations as onboarding
+from tenants.refusal import Refused
+from tenants.regions.operations import load_regions
+from tenants.registry import Tenant, TenantStatus
+from tenants.storage import forget_tenant_files
 
 db_cli = AppGroup("db", help="The platform schema.")
 tenants_cli = AppGroup("tenants", help="Tenant schemas and their lifecycle.")
@@ -46,7 +51,7 @@ def tenants_create(regency_code, locale):
     """Register the tenant of REGENCY_CODE (e.g. 35.13) and provision its schema."""
     started = time.perf_counter()
     try:
-        tenant = registry.create_active(db.session, regency_code, default_locale=locale)
+        tenant = onboarding.create_active(db.session, regency_code, default_locale=locale)
     except registry.LifecycleError as exc:
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
@@ -68,7 +73,7 @@ def _transition(slug: str, status: TenantStatus):
         command = click.get_current_context().info_name
         onboarding.change_lifecycle(db.session, tenant, status, actor_id=None,
                                     reason=f"labinov tenants {command}")
-    except onboarding.Refused as exc:
+    except Refused as exc:
         raise click.ClickException(f"{slug} is {tenant.status}; cannot become {status}") from exc
     db.session.commit()
     click.echo(f"{slug} is {status}")
@@ -108,7 +113,7 @@ def tenants_drop(slug, yes):
     tenant_id = tenant.id
     registry.drop(db.session, tenant)
     db.session.commit()
-    registry.tenant_dropped.send(current_app._get_current_object(), tenant_id=tenant_id)
+    forget_tenant_files(tenant_id)  # once the rows are gone for good
     click.echo(f"dropped {slug}")
 
 

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from flask import Flask, current_app
+
 DEV_SECRET = "dev-only-not-secret"
+LOCALES = ("id", "en")  # Indonesian first
 
 
 class ConfigError(RuntimeError):
@@ -71,8 +74,6 @@ class Settings:
                 "SECRET_KEY must be set to a random value of at least 32 characters "
                 "when LABINOV_ENV=production"
             )
-        from tenants.locale import LOCALES
-
         if self.default_locale not in LOCALES:
             raise ConfigError(f"DEFAULT_LOCALE must be one of {', '.join(LOCALES)}")
 
@@ -83,3 +84,8 @@ def _normalise_db_url(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix):]
     return url
+
+
+def settings_of(app: Flask | None = None) -> Settings:
+    """The settings an app was built with (default: the current app's)."""
+    return (app or current_app).config["LABINOV"]

@@ -8,13 +8,14 @@ installs (see `tenants.scope`). Without a scope, the ORM refuses before SQL is s
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from functools import lru_cache
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import MetaData, event
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 PLATFORM_SCHEMA = "platform"
 TENANT_SCHEMA = "tenant"  # placeholder; translated to t_<code> inside a tenant scope
@@ -97,15 +98,11 @@ db = SQLAlchemy(
 )
 
 
-def _no_schema(table, to_schema, constraint, referred_schema):
-    return sa.schema.BLANK_SCHEMA
+def utcnow() -> datetime:
+    return datetime.now(UTC)
 
 
-def unqualified_tenant_metadata() -> MetaData:
-    """A copy of the tenant tables without a schema, for DDL run under a search_path."""
-    import tenants.lab  # noqa: F401 - registers every lab model
-
-    md = MetaData(naming_convention=NAMING)
-    for table in TenantModel.metadata.sorted_tables:
-        table.to_metadata(md, schema=None, referred_schema_fn=_no_schema)
-    return md
+def created_at() -> Mapped[datetime]:
+    """A `created_at` column: set by the application, with the database's clock as fallback."""
+    return mapped_column(sa.DateTime(timezone=True), nullable=False, default=utcnow,
+                         server_default=sa.func.now())

@@ -21,8 +21,8 @@ from babel import Locale, dates, numbers
 from flask import Flask
 from flask_babel import get_locale, get_timezone
 
-# Indonesia's three zones have names everyone uses, in both languages.
-ZONE_ABBREVIATIONS = {7: "WIB", 8: "WITA", 9: "WIT"}
+from tenants import zones
+
 NBSP = "\u00a0"
 DEFAULT_LOCALE = "id"
 
@@ -51,8 +51,8 @@ def zone_abbreviation(value: dt.datetime | None = None, tz=None, locale=None) ->
     local = to_local(value or dt.datetime.now(dt.UTC), tz)
     offset = local.utcoffset()
     hours = offset.total_seconds() / 3600 if offset is not None else None
-    if hours in ZONE_ABBREVIATIONS:
-        return ZONE_ABBREVIATIONS[int(hours)]
+    if hours in zones.BY_OFFSET:  # names everyone uses, in both languages
+        return zones.BY_OFFSET[int(hours)].abbreviation
     return dates.get_timezone_gmt(local, "long", locale=_locale(locale))
 
 

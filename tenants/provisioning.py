@@ -7,13 +7,15 @@ with the tenant tree's head, sent in a single round trip: the cost is the DDL it
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 
 import sqlalchemy as sa
+from sqlalchemy import MetaData
 
-from tenants.db import unqualified_tenant_metadata
+from tenants.db import NAMING, TenantModel
 from tenants.migrate import TENANT_SCRIPTS, tenant_head
-from tenants.scope import SCHEMA_RE
+from tenants.scope import checked_schema
 
 VERSION_TABLE = (
     "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
@@ -23,6 +25,24 @@ VERSION_TABLE = (
 
 class ProvisioningError(RuntimeError):
     pass
+
+
+def _no_schema(table, to_schema, constraint, referred_schema):
+    return sa.schema.BLANK_SCHEMA
+
+
+def unqualified_tenant_metadata() -> MetaData:
+    """A copy of the tenant tables without a schema, for DDL run under a search_path.
+
+    The tables are the ones `tenants.models` declares; whoever builds the app (or runs the
+    tenant migrations) imports it first, and this refuses to work from a partial list.
+    """
+    if "tenants.models" not in sys.modules:
+        raise ProvisioningError("import tenants.models before building tenant DDL")
+    md = MetaData(naming_convention=NAMING)
+    for table in TenantModel.metadata.sorted_tables:
+        table.to_metadata(md, schema=None, referred_schema_fn=_no_schema)
+    return md
 
 
 @lru_cache(maxsize=4)
@@ -44,9 +64,10 @@ def tenant_ddl(script_location=TENANT_SCRIPTS) -> str:
 
 
 def _checked(schema: str) -> str:
-    if not SCHEMA_RE.match(schema):
-        raise ProvisioningError(f"not a tenant schema name: {schema!r}")
-    return schema
+    try:
+        return checked_schema(schema)
+    except ValueError as exc:
+        raise ProvisioningError(str(exc)) from exc
 
 
 def provision_schema(conn: sa.Connection, schema: str) -> None:

@@ -1,9 +1,14 @@
-"""The one way into a tenant: bind a Session to the tenant's schema for its transactions."""
+"""The one way into a tenant: bind a Session to the tenant's schema for its transactions.
+
+    with tenant_scope(ref):              # the app's scoped session (a request, a job)
+    with tenant_session(ref) as s:       # a Session of its own
+    for ref, s in for_each_tenant(refs): # work across tenants, one tenant at a time
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -13,6 +18,13 @@ from tenants.db import TENANT_KEY, TenantMixError, db
 from tenants.logs import current_slug
 
 SCHEMA_RE = re.compile(r"^t_[0-9a-z_]{1,40}$")
+
+
+def checked_schema(schema: str) -> str:
+    """`schema` if it is a tenant schema name (safe to quote into SQL); ValueError otherwise."""
+    if not isinstance(schema, str) or not SCHEMA_RE.match(schema):
+        raise ValueError(f"not a tenant schema name: {schema!r}")
+    return schema
 
 
 @dataclass(frozen=True)
@@ -28,13 +40,7 @@ class TenantRef:
     default_locale: str
 
     def __post_init__(self):
-        if not SCHEMA_RE.match(self.schema):
-            raise ValueError(f"not a tenant schema name: {self.schema!r}")
-
-
-def schema_for_code(regency_code: str) -> str:
-    """Kemendagri code '35.13' -> schema 't_3513'."""
-    return "t_" + regency_code.replace(".", "")
+        checked_schema(self.schema)
 
 
 def current_tenant(session: Session | None = None) -> TenantRef | None:
@@ -74,3 +80,14 @@ def tenant_session(tenant: TenantRef) -> Iterator[Session]:
     session = db.session.session_factory()
     with tenant_scope(tenant, session):
         yield session
+
+
+def for_each_tenant(tenants: Iterable[TenantRef]) -> Iterator[tuple[TenantRef, Session]]:
+    """The one door for work across tenants: a Session of its own per tenant, in turn.
+
+    Each Session is closed before the next tenant's opens, so no statement ever reaches two
+    tenant schemas; commit inside the loop body what must be kept.
+    """
+    for tenant in tenants:
+        with tenant_session(tenant) as session:
+            yield tenant, session

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from clients import request_client  # noqa: F401 - re-exported for the account tests
 from conftest import PASSWORD
 
+from tenants.accounts.models import Membership, Role, User
 from tenants.db import db
-from tenants.lab import Person, Unit
-from tenants.platform.accounts import Membership, Role, User
-from tenants.platform.tenancy import Tenant
+from tenants.registry import Tenant
 from tenants.scope import tenant_session
+from tenants.units.models import Person, Unit
 
 # Every role the matrix walks, anonymous first.
 ROLES = ("anonymous", "innovator_a", "bappeda_a", "coach_a", "coach_b", "lan_admin",

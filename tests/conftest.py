@@ -107,7 +107,7 @@ def compiled_catalogs():
 @pytest.fixture(scope="session")
 def app(settings):
     from tenants.migrate import upgrade_platform
-    from tenants.platform.regions import load_regions
+    from tenants.regions.operations import load_regions
     from web import create_app
     from web.extensions import limiter
 
@@ -150,6 +150,21 @@ def ctx(app, s3_server):
 
 
 @pytest.fixture
+def run_job(ctx):
+    """run_job(func, *args): a job run in-process as the worker runs it, in an app context
+    (and so a Session) of its own; the test's Session and its objects are left alone."""
+
+    def run(func, *args):
+        with ctx.app_context():
+            try:
+                return func(*args)
+            finally:
+                db.session.remove()
+
+    return run
+
+
+@pytest.fixture
 def client(ctx):
     return ctx.test_client()
 
@@ -174,10 +189,10 @@ def world(make_tenant, make_user):
 @pytest.fixture
 def make_tenant(ctx):
     """make_tenant('35.13') -> an active, provisioned tenant (platform row)."""
-    from tenants import registry
+    from tenants.onboarding.operations import create_active
 
     def make(code: str, **fields):
-        tenant = registry.create_active(db.session, code, **fields)
+        tenant = create_active(db.session, code, **fields)
         db.session.commit()
         return tenant
 
@@ -187,7 +202,7 @@ def make_tenant(ctx):
 @pytest.fixture
 def make_user(ctx):
     """make_user(email, platform_role=None, memberships=[(tenant, role, unit_id)])."""
-    from tenants.platform.accounts import Membership, User
+    from tenants.accounts.models import Membership, User
 
     def make(email=None, name="Test Person", platform_role=None, memberships=(),
              password=PASSWORD, locale=None):

@@ -21,7 +21,7 @@ from html.parser import HTMLParser
 from babel import Locale
 
 from tenants.catalogs import _read, po_path
-from tenants.platform.regions import read_region_files, title_case
+from tenants.regions.models import read_region_files, title_case
 
 # Read the same in both languages (see i18n/GLOSSARY.md).
 TERMS_OF_ART = {

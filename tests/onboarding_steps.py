@@ -9,8 +9,11 @@ import sqlalchemy as sa
 from conftest import sign_in
 from pdf_files import make_pdf
 
+from tenants.audit.models import AuditEntry
 from tenants.db import db
-from tenants.platform import Agreement, AuditEntry, LedgerEntry, Tenant, TenantEvent
+from tenants.onboarding.models import Agreement
+from tenants.outbox import LedgerEntry
+from tenants.registry import Tenant, TenantEvent
 
 TUBAN = "35.23"
 

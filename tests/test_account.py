@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from accounts_world import request_client
 from conftest import PASSWORD, sign_in, text_of
 
+from tenants.accounts.models import User
+from tenants.audit.models import AuditEntry
 from tenants.db import db
-from tenants.platform.accounts import User
-from tenants.platform.audit import AuditEntry
 from web import create_app
 from web.extensions import limiter, login_manager
 
@@ -224,8 +224,8 @@ def test_every_form_post_without_a_csrf_token_is_refused(csrf_app, world):
         assert response.status_code == 400, f"{rule.endpoint} accepted a POST without a token"
         assert "The form has expired" in text_of(response), rule.endpoint
         checked.append(rule.endpoint)
-    assert {"auth.sign_in", "account.password", "people.invite_person",
-            "lan_people.invite_staff"} <= set(checked)
+    assert {"auth.sign_in", "account.password", "members.invite_member",
+            "members.lan_invite"} <= set(checked)
     assert browser.get("/account/").status_code == 200  # still signed in: nothing changed
 
 
@@ -266,7 +266,7 @@ def test_a_wrong_current_password_changes_nothing(client, world):
 
 
 def test_people_in_several_labs_can_switch_between_them(client, world):
-    from tenants.platform.accounts import Membership, Role
+    from tenants.accounts.models import Membership, Role
 
     user = world.users["innovator_a"]
     db.session.add(Membership(user_id=user.id, tenant_id=world.b.id, role=Role.BAPPEDA_ADMIN))

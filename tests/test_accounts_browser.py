@@ -10,10 +10,9 @@ import pytest
 import sqlalchemy as sa
 from conftest import PASSWORD, screenshot
 
-from jobs.invitations import invite
+from tenants.accounts.models import Invitation, Role, Token
+from tenants.accounts.operations import invite
 from tenants.db import db
-from tenants.platform.accounts import Role, Token
-from tenants.platform.invitations import Invitation
 
 pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("fresh_redis")]
 NEW_PASSWORD = "rawon-setan-surabaya"
@@ -75,7 +74,7 @@ def test_account_and_people_pages(world, request, device):
     page = request.getfixturevalue("page" if device == "desktop" else "phone_page")
     _link(world, f"pending-{device}@puskesmas.example")  # an invitation not yet accepted
     user = world.users["bappeda_a"]
-    from tenants.platform.accounts import Membership
+    from tenants.accounts.models import Membership
 
     db.session.add(Membership(user_id=user.id, tenant_id=world.b.id, role=Role.BAPPEDA_ADMIN))
     db.session.commit()

@@ -9,7 +9,6 @@ import pytest
 from flask import g, render_template_string
 from flask_babel import gettext
 
-from jobs.locale import in_language_of, recipient_locale
 from tenants.formatting import (
     format_date,
     format_datetime,
@@ -19,7 +18,7 @@ from tenants.formatting import (
     format_time,
     zone_abbreviation,
 )
-from tenants.locale import localized
+from tenants.locale import in_language_of, localized, recipient_locale
 from tenants.scope import TenantRef
 
 EIGHT_UTC = dt.datetime(2018, 4, 24, 8, 0, tzinfo=dt.UTC)

@@ -9,11 +9,11 @@ from conftest import sign_in
 from i18n_helpers import assert_single_language, foreign_strings, visible_text
 
 from tenants import registry
+from tenants.accounts.models import User
 from tenants.db import db
-from tenants.lab import Unit
-from tenants.platform.accounts import User
-from tenants.platform.tenancy import TenantStatus
+from tenants.registry import TenantStatus
 from tenants.scope import tenant_session
+from tenants.units.models import Unit
 from web.i18n import LOCALE_COOKIE
 
 # One string per language on each page, so a page that is not translated at all fails too.
@@ -301,6 +301,7 @@ def test_emails_read_in_one_language_with_local_times(ctx, locale):
 
     from jobs.mail import compose
     from tenants.locale import localized
+    from tenants.outbox import Mail
 
     expires = dt.datetime(2018, 4, 24, 8, 0, tzinfo=dt.UTC)
     with localized(locale):
@@ -321,9 +322,10 @@ def test_emails_read_in_one_language_with_local_times(ctx, locale):
     local_time = {"id": "16.00 WITA", "en": "4:00\u202fPM WITA"}[locale]
     names = ["Andi Pratiwi", "Budi Santoso", "Puskesmas Kassi-Kassi"]
     for template, context in mails.items():
-        message = compose(to="andi@makassar.example", to_name="Andi Pratiwi",
-                          template=template, locale=locale, timezone="Asia/Makassar",
-                          **context)
+        subject = context.pop("subject")
+        message = compose(Mail(to="andi@makassar.example", to_name="Andi Pratiwi",
+                               template=f"accounts/{template}", subject=subject,
+                               locale=locale, timezone="Asia/Makassar", context=context))
         text = message.get_body(preferencelist=("plain",)).get_content()
         html = message.get_body(preferencelist=("html",)).get_content()
         assert message["Content-Language"] == locale

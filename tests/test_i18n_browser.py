@@ -6,10 +6,10 @@ import pytest
 from conftest import PASSWORD, screenshot
 from i18n_helpers import assert_single_language
 
+from tenants.accounts.models import User
 from tenants.db import db
-from tenants.lab import Unit
-from tenants.platform.accounts import User
 from tenants.scope import tenant_session
+from tenants.units.models import Unit
 
 pytestmark = pytest.mark.browser
 

@@ -12,15 +12,14 @@ from i18n_helpers import assert_single_language
 from redis import Redis
 from rq import Queue
 
-from jobs.invitations import InvitationError, invite, send_invitation
-from jobs.mail import job_id
+from jobs.accounts import send_invitation
+from jobs.outbox import job_id
 from jobs.queues import MAIL
-from tenants.db import db
-from tenants.platform.accounts import Membership, Role, Token, User
-from tenants.platform.audit import AuditEntry
-from tenants.platform.invitations import Invitation
-from tenants.platform.ledger import LedgerEntry
-from tenants.platform.timestamps import utcnow
+from tenants.accounts.models import Invitation, Membership, Role, Token, User
+from tenants.accounts.operations import InvitationError, invite
+from tenants.audit.models import AuditEntry
+from tenants.db import db, utcnow
+from tenants.outbox import LedgerEntry
 
 pytestmark = pytest.mark.usefixtures("fresh_redis")
 
@@ -51,7 +50,7 @@ def test_invite_creates_the_account_and_queues_the_email_only_after_commit(world
     assert mail_queue.count == 0, "nothing may be enqueued before the caller commits"
     db.session.commit()
 
-    assert mail_queue.job_ids == [job_id(key)]
+    assert mail_queue.job_ids == [job_id(key, world.a.id)]
     user = db.session.get(User, user.id)
     assert user.password_hash is None and user.locale == "en"
     [membership] = user.memberships
@@ -105,13 +104,15 @@ def test_lan_roles_go_on_the_account_and_coaches_need_the_coach_role(world, mail
     db.session.rollback()
 
 
-def test_the_email_job_sends_once_and_stores_only_the_token_hash(world, mailbox, mail_queue):
+def test_the_email_job_sends_once_and_stores_only_the_token_hash(world, mailbox, mail_queue,
+                                                                 run_job):
     user = invite(email="new@a.example", name="Budi", role=Role.BAPPEDA_ADMIN,
                   tenant_id=world.a.id, invited_by_id=world.users["lan_admin"].id)
     db.session.commit()
     invitation = db.session.scalar(sa.select(Invitation).where(Invitation.user_id == user.id))
-    assert send_invitation(invitation.mail_key, invitation.id) == "sent"
-    assert send_invitation(invitation.mail_key, invitation.id) == "already sent"
+    args = (invitation.tenant_id, invitation.mail_key, invitation.id)
+    assert run_job(send_invitation, *args) == "sent"
+    assert run_job(send_invitation, *args) == "already sent"
     [message] = mailbox.wait_for(1)
     path = link_in(message)
     raw = path.rsplit("/", 1)[1]
@@ -169,7 +170,7 @@ def test_invitation_end_to_end_through_the_worker(world, client, mailbox, rq_wor
 
 
 @pytest.mark.parametrize("locale", ["id", "en"])
-def test_the_invitation_is_written_in_the_invitees_language(world, mailbox, locale):
+def test_the_invitation_is_written_in_the_invitees_language(world, mailbox, locale, run_job):
     """The account's language, else the tenant's default."""
     if locale == "en":
         world.a.default_locale = "en"
@@ -179,7 +180,7 @@ def test_the_invitation_is_written_in_the_invitees_language(world, mailbox, loca
                   invited_by_id=world.users["lan_admin"].id)
     db.session.commit()
     invitation = db.session.scalar(sa.select(Invitation).where(Invitation.user_id == user.id))
-    send_invitation(invitation.mail_key, invitation.id)
+    run_job(send_invitation, invitation.tenant_id, invitation.mail_key, invitation.id)
     [message] = mailbox.wait_for(1)
     assert message["Content-Language"] == locale
     html = message.get_body(preferencelist=("html",)).get_content()
@@ -190,13 +191,13 @@ def test_the_invitation_is_written_in_the_invitees_language(world, mailbox, loca
     assert expected.lower() in message["Subject"].lower()
 
 
-def test_an_expired_or_unknown_link_says_what_happened(world, client, mailbox):
+def test_an_expired_or_unknown_link_says_what_happened(world, client, mailbox, run_job):
     user = invite(email="late@a.example", name="Late", role=Role.INNOVATOR,
                   tenant_id=world.a.id, unit_id=world.unit_ids["a"],
                   invited_by_id=world.users["bappeda_a"].id, locale="en")
     db.session.commit()
     invitation = db.session.scalar(sa.select(Invitation).where(Invitation.user_id == user.id))
-    send_invitation(invitation.mail_key, invitation.id)
+    run_job(send_invitation, invitation.tenant_id, invitation.mail_key, invitation.id)
     path = link_in(mailbox.wait_for(1)[0])
     token = db.session.scalar(sa.select(Token))
     token.expires_at = utcnow() - timedelta(minutes=1)
@@ -215,12 +216,12 @@ def test_an_expired_or_unknown_link_says_what_happened(world, client, mailbox):
     assert "whole link" in text_of(unknown)
 
 
-def test_a_withdrawn_invitation_no_longer_opens_an_account(world, client, mailbox):
+def test_a_withdrawn_invitation_no_longer_opens_an_account(world, client, mailbox, run_job):
     user = invite(email="gone@a.example", name="Gone", role=Role.BAPPEDA_ADMIN,
                   tenant_id=world.a.id, locale="en")
     db.session.commit()
     invitation = db.session.scalar(sa.select(Invitation).where(Invitation.user_id == user.id))
-    send_invitation(invitation.mail_key, invitation.id)
+    run_job(send_invitation, invitation.tenant_id, invitation.mail_key, invitation.id)
     path = link_in(mailbox.wait_for(1)[0])
     sign_in(client, world.users["bappeda_a"])
     membership = db.session.scalar(sa.select(Membership).where(Membership.user_id == user.id))
@@ -231,13 +232,13 @@ def test_a_withdrawn_invitation_no_longer_opens_an_account(world, client, mailbo
 
 
 def test_an_invitation_to_someone_with_a_password_only_points_to_sign_in(world, client,
-                                                                         mailbox):
+                                                                         mailbox, run_job):
     innovator = world.users["innovator_b"]
     invite(email=innovator.email, name=innovator.name, role=Role.INNOVATOR,
            tenant_id=world.a.id, unit_id=world.unit_ids["a"])
     db.session.commit()
     invitation = db.session.scalar(sa.select(Invitation))
-    send_invitation(invitation.mail_key, invitation.id)
+    run_job(send_invitation, invitation.tenant_id, invitation.mail_key, invitation.id)
     message = mailbox.wait_for(1)[0]
     path = link_in(message)
     page = client.get(path, headers={"Accept-Language": "en"})
@@ -251,7 +252,7 @@ def test_an_invitation_to_someone_with_a_password_only_points_to_sign_in(world, 
     assert response.headers["Location"] == "/kab-probolinggo/"
 
 
-def test_a_lan_invitation_lands_on_the_lan_dashboard(world, client, mailbox):
+def test_a_lan_invitation_lands_on_the_lan_dashboard(world, client, mailbox, run_job):
     sign_in(client, world.users["lan_admin"])
     response = client.post("/lan/people/invite", data={
         "invite-name": "Andi Wijaya", "invite-email": "andi@lan.example",
@@ -260,7 +261,7 @@ def test_a_lan_invitation_lands_on_the_lan_dashboard(world, client, mailbox):
     client.post("/auth/sign-out")
     invitation = db.session.scalar(sa.select(Invitation))
     assert invitation.tenant_id is None and invitation.role == Role.LAN_ADMIN
-    send_invitation(invitation.mail_key, invitation.id)
+    run_job(send_invitation, invitation.tenant_id, invitation.mail_key, invitation.id)
     path = link_in(mailbox.wait_for(1)[0])
     accepted = client.post(path, data={"name": "Andi Wijaya", "password": NEW_PASSWORD,
                                        "confirm": NEW_PASSWORD})
@@ -268,12 +269,12 @@ def test_a_lan_invitation_lands_on_the_lan_dashboard(world, client, mailbox):
     assert client.get("/lan/").status_code == 200
 
 
-def test_bad_input_on_the_invitation_form_keeps_what_was_typed(world, client, mailbox):
+def test_bad_input_on_the_invitation_form_keeps_what_was_typed(world, client, mailbox, run_job):
     user = invite(email="typo@a.example", name="Typo", role=Role.BAPPEDA_ADMIN,
                   tenant_id=world.a.id, locale="en")
     db.session.commit()
     invitation = db.session.scalar(sa.select(Invitation).where(Invitation.user_id == user.id))
-    send_invitation(invitation.mail_key, invitation.id)
+    run_job(send_invitation, invitation.tenant_id, invitation.mail_key, invitation.id)
     path = link_in(mailbox.wait_for(1)[0])
     response = client.post(path, data={"name": "Ibu Typo", "password": "short",
                                        "confirm": "different"})

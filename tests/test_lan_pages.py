@@ -11,9 +11,11 @@ import sqlalchemy as sa
 from conftest import ROOT, sign_in, text_of
 from onboarding_steps import signed_in, start, tenant_of
 
-from tenants.audit import record_platform
+from tenants.audit.models import AuditEntry
+from tenants.audit.operations import record_platform
 from tenants.db import db
-from tenants.platform import Agreement, AuditEntry, Tenant
+from tenants.onboarding.models import Agreement
+from tenants.registry import Tenant
 from tenants.scope import tenant_session
 
 ATTRIBUTION = ("Contains information from idn-area-data (version 3.1.2), which is made "
@@ -53,8 +55,8 @@ def test_registry_lists_every_regency_with_its_state(client, make_user, make_ten
     assert len(rows(page)) == 50 and "Page 1 of 11" in body
     assert len(rows(client.get("/lan/regions?page=11"))) == 14
     assert ATTRIBUTION in body
-    assert "ODbL" in (ROOT / "tenants/data/regions/README.md").read_text()
-    assert ATTRIBUTION in " ".join((ROOT / "tenants/data/regions/README.md").read_text().split())
+    assert "ODbL" in (ROOT / "tenants/regions/data/README.md").read_text()
+    assert ATTRIBUTION in " ".join((ROOT / "tenants/regions/data/README.md").read_text().split())
 
 
 @pytest.mark.parametrize(("query", "expected"), [
@@ -200,12 +202,12 @@ def test_a_bappeda_admin_reads_their_own_labs_log_only(client, make_user, make_t
     tuban, probolinggo = make_tenant("35.23"), make_tenant("35.13")
     lan = make_user(platform_role="lan_admin", name="Rina Marlina")
     with tenant_session(tuban.ref()) as session:
-        from tenants.audit import record_lab
+        from tenants.audit.operations import record_lab
 
         record_lab(session, "lab.suspended", actor_id=lan.id, reason="audit tuban")
         session.commit()
     with tenant_session(probolinggo.ref()) as session:
-        from tenants.audit import record_lab
+        from tenants.audit.operations import record_lab
 
         record_lab(session, "lab.suspended", actor_id=lan.id, reason="audit probolinggo")
         session.commit()

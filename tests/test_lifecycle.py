@@ -9,10 +9,11 @@ import sqlalchemy as sa
 from conftest import sign_in, text_of
 from onboarding_steps import signed_in
 
+from tenants.audit.models import AuditEntry, LabAuditEntry
 from tenants.db import db
-from tenants.lab import LabAuditEntry, Unit
-from tenants.platform import AuditEntry, Tenant, TenantEvent
+from tenants.registry import Tenant, TenantEvent
 from tenants.scope import tenant_session
+from tenants.units.models import Unit
 
 
 def text(response) -> str:

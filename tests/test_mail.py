@@ -15,14 +15,14 @@ from flask_babel import lazy_gettext as _l
 from redis import Redis
 from rq import Queue
 
+from jobs.accounts import send_invitation
 from jobs.dispatcher import dispatch_once
-from jobs.invitations import invite, send_invitation
 from jobs.mail import MailConfigError, compose, send, smtp_settings
 from jobs.queues import MAIL
+from tenants.accounts.models import Invitation, Role, Token
+from tenants.accounts.operations import invite
 from tenants.db import db
-from tenants.platform.accounts import Role, Token
-from tenants.platform.invitations import Invitation
-from tenants.platform.ledger import LedgerEntry
+from tenants.outbox import LedgerEntry, Mail
 
 pytestmark = pytest.mark.usefixtures("fresh_redis")
 
@@ -70,10 +70,11 @@ def test_credentials_in_the_url_log_in(ctx):
                             authenticator=authenticator, auth_require_tls=False)
     controller.start()
     try:
-        message = compose(to="dwi@example.go.id", to_name="Dwi", template="password_reset",
-                          subject=_l("Reset your Labinov password"), locale="en",
-                          name="Dwi", email="dwi@example.go.id", url="http://x/auth/reset/t",
-                          expires=None)
+        message = compose(Mail(
+            to="dwi@example.go.id", to_name="Dwi", template="accounts/password_reset",
+            subject=_l("Reset your Labinov password"), locale="en",
+            context=dict(name="Dwi", email="dwi@example.go.id", url="http://x/auth/reset/t",
+                         expires=None)))
         send(message, f"smtp://mailer%40lan:p%40ss%20word@127.0.0.1:{box.port}")
         [received] = box.wait_for(1)
         assert seen and seen[0][1:] == ("mailer@lan", "p@ss word")
@@ -83,10 +84,11 @@ def test_credentials_in_the_url_log_in(ctx):
 
 
 def test_a_message_has_a_text_and_an_html_body_in_the_recipients_language(ctx):
-    message = compose(to="siti@example.go.id", to_name="Siti Nurhayati",
-                      template="password_reset", subject=_l("Reset your Labinov password"),
-                      locale="id", name="Siti Nurhayati", email="siti@example.go.id",
-                      url="http://x/auth/reset/abc", expires=None)
+    message = compose(Mail(
+        to="siti@example.go.id", to_name="Siti Nurhayati",
+        template="accounts/password_reset", subject=_l("Reset your Labinov password"),
+        locale="id", context=dict(name="Siti Nurhayati", email="siti@example.go.id",
+                                  url="http://x/auth/reset/abc", expires=None)))
     assert message.get_content_type() == "multipart/alternative"
     assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
     assert message["Content-Language"] == "id"
@@ -96,10 +98,11 @@ def test_a_message_has_a_text_and_an_html_body_in_the_recipients_language(ctx):
     assert "http://x/auth/reset/abc" in message.get_body(preferencelist=("plain",)).get_content()
 
 
-def test_an_email_is_sent_once_even_if_its_job_runs_twice(world, mailbox):
+def test_an_email_is_sent_once_even_if_its_job_runs_twice(world, mailbox, run_job):
     invitation = _invite(world)
-    assert send_invitation(invitation.mail_key, invitation.id) == "sent"
-    assert send_invitation(invitation.mail_key, invitation.id) == "already sent"
+    args = (invitation.tenant_id, invitation.mail_key, invitation.id)
+    assert run_job(send_invitation, *args) == "sent"
+    assert run_job(send_invitation, *args) == "already sent"
     mailbox.wait_for(1)
     assert len(mailbox.messages) == 1
     entry = _entry(invitation.mail_key)
@@ -107,7 +110,7 @@ def test_an_email_is_sent_once_even_if_its_job_runs_twice(world, mailbox):
 
 
 def test_a_failed_email_is_marked_failed_visible_and_sent_again_later(
-        world, client, mailbox, settings, run_worker_burst):
+        world, client, mailbox, settings, run_worker_burst, run_job):
     invitation = _invite(world)
     key = invitation.mail_key
     Queue(MAIL, connection=Redis.from_url(settings.redis_url)).empty()  # run here instead
@@ -116,7 +119,7 @@ def test_a_failed_email_is_marked_failed_visible_and_sent_again_later(
     app.config["LABINOV"] = replace(settings, smtp_url=down)
     try:
         with pytest.raises(OSError):
-            send_invitation(key, invitation.id)
+            run_job(send_invitation, invitation.tenant_id, key, invitation.id)
     finally:
         app.config["LABINOV"] = settings
     entry = _entry(key)

@@ -26,8 +26,11 @@ from onboarding_steps import (
 )
 from pdf_files import make_pdf
 
+from tenants.audit.models import AuditEntry
 from tenants.db import db
-from tenants.platform import Agreement, AuditEntry, LedgerEntry, TenantEvent
+from tenants.onboarding.models import Agreement
+from tenants.outbox import LedgerEntry
+from tenants.registry import TenantEvent
 
 
 @pytest.fixture

@@ -28,12 +28,14 @@ from rq.job import Job
 from jobs import onboarding as activation
 from jobs.dispatcher import dispatch_once
 from jobs.queues import redis
-from jobs.storage import content_disposition
+from tenants.accounts.models import Membership, User
+from tenants.audit.models import AuditEntry, LabAuditEntry
 from tenants.db import db
-from tenants.lab.audit import LabAuditEntry
-from tenants.platform import AuditEntry, LedgerEntry, Membership, TenantEvent, User
+from tenants.outbox import LedgerEntry
 from tenants.provisioning import schema_exists
+from tenants.registry import TenantEvent
 from tenants.scope import tenant_session
+from tenants.storage import content_disposition
 
 NEW_PASSWORD = "Sumber-Air-Tuban-2018"
 

@@ -9,10 +9,9 @@ import sqlalchemy as sa
 from accounts_world import link_in, request_client
 from conftest import PASSWORD, sign_in, text_of
 
-from tenants.db import db
-from tenants.platform.accounts import Role, Token, User
-from tenants.platform.ledger import LedgerEntry
-from tenants.platform.timestamps import utcnow
+from tenants.accounts.models import Role, Token, User
+from tenants.db import db, utcnow
+from tenants.outbox import LedgerEntry
 from web.extensions import limiter
 
 pytestmark = pytest.mark.usefixtures("fresh_redis")

@@ -17,11 +17,10 @@ import sqlalchemy as sa
 from accounts_world import ROLES, World, add_user, build_world, request_client
 from conftest import PASSWORD
 
+from tenants.accounts.models import Invitation, Membership, Role, Token, User
 from tenants.db import db
-from tenants.platform.accounts import Membership, Role, Token, User
-from tenants.platform.agreements import Agreement
-from tenants.platform.invitations import Invitation
-from tenants.platform.tenancy import Tenant, TenantStatus
+from tenants.onboarding.models import Agreement
+from tenants.registry import Tenant, TenantStatus
 
 OK = "allowed"       # not refused: a page, a redirect elsewhere, a form with errors
 IN = "sign-in"       # redirected to the sign-in page
@@ -149,31 +148,31 @@ ROLE_MATRIX: dict[str, Route] = {
     "account.sign_out_everywhere": POST(SIGNED_IN),
     # Inside lab A.
     "lab.home": GET(LAB_MEMBERS),
-    "lab.audit": GET(LAB_ADMINS),
-    "people.index": GET(LAB_ADMINS),
-    "people.invite_person": POST(LAB_ADMINS),
-    "people.resend": POST(LAB_ADMINS),
-    "people.remove": POST(LAB_ADMINS),
+    "audit.lab": GET(LAB_ADMINS),
+    "members.index": GET(LAB_ADMINS),
+    "members.invite_member": POST(LAB_ADMINS),
+    "members.resend": POST(LAB_ADMINS),
+    "members.remove": POST(LAB_ADMINS),
     # LAN.
     "lan.dashboard": GET(LAN_STAFF),
-    "lan.tenant": GET(LAN_STAFF_OF_A),
-    "lan.agreement_document": GET(LAN_STAFF_OF_A),
-    "lan.audit": GET(LAN_ADMINS),
-    "lan.regions": GET(LAN_ADMINS),
-    "lan.start": GET_POST(LAN_ADMINS),
-    "lan.agreement_mou": GET_POST(LAN_ADMINS),
-    "lan.agreement_pks": GET_POST(LAN_ADMINS),
-    "lan.admin": GET_POST(LAN_ADMINS),
-    "lan.settings": GET_POST(LAN_ADMINS),
-    "lan.activate": GET_POST(LAN_ADMINS),
-    "lan.retry_activation": POST(LAN_ADMINS),
-    "lan.lifecycle": GET_POST(LAN_ADMINS),
-    "lan_people.index": GET(LAN_ADMINS),
-    "lan_people.invite_staff": POST(LAN_ADMINS),
-    "lan_people.assign_coach": POST(LAN_ADMINS),
-    "lan_people.unassign_coach": POST(LAN_ADMINS, args={"membership_id": fresh_coach_assignment}),
-    "lan_people.resend": POST(LAN_ADMINS),
-    "lan_people.remove": POST(LAN_ADMINS),
+    "onboarding.tenant": GET(LAN_STAFF_OF_A),
+    "onboarding.agreement_document": GET(LAN_STAFF_OF_A),
+    "audit.lan": GET(LAN_ADMINS),
+    "onboarding.regions": GET(LAN_ADMINS),
+    "onboarding.start": GET_POST(LAN_ADMINS),
+    "onboarding.agreement_mou": GET_POST(LAN_ADMINS),
+    "onboarding.agreement_pks": GET_POST(LAN_ADMINS),
+    "onboarding.admin": GET_POST(LAN_ADMINS),
+    "onboarding.settings": GET_POST(LAN_ADMINS),
+    "onboarding.activate": GET_POST(LAN_ADMINS),
+    "onboarding.retry_activation": POST(LAN_ADMINS),
+    "onboarding.lifecycle": GET_POST(LAN_ADMINS),
+    "members.lan_index": GET(LAN_ADMINS),
+    "members.lan_invite": POST(LAN_ADMINS),
+    "members.lan_assign_coach": POST(LAN_ADMINS),
+    "members.lan_unassign_coach": POST(LAN_ADMINS, args={"membership_id": fresh_coach_assignment}),
+    "members.lan_resend": POST(LAN_ADMINS),
+    "members.lan_remove": POST(LAN_ADMINS),
 }
 
 IGNORED = {"static"}
@@ -319,7 +318,7 @@ def test_no_tenant_route_of_lab_b_answers_a_member_of_lab_a(client, world):
     app = client.application
     browsers = Browsers(app, world)
     tenant_rules = [r for r in _routes(app) if "<tenant:tenant>" in r.rule]
-    assert {r.endpoint for r in tenant_rules} >= {"lab.home", "people.index", "people.remove"}
+    assert {r.endpoint for r in tenant_rules} >= {"lab.home", "members.index", "members.remove"}
     b_memberships = db.session.scalars(sa.select(Membership.id).where(
         Membership.tenant_id == world.b.id)).all()
     in_b = Need(world, tenant="b")

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tenants.db import OutsideTenantScope, TenantMixError, db
-from tenants.lab import Person, Unit
 from tenants.scope import current_tenant, tenant_scope, tenant_session
+from tenants.units.models import Person, Unit
 
 UNITS = ("Dinas Kesehatan", "Puskesmas Kraksaan", "Kecamatan Paiton", "RSUD Waluyo Jati")
 

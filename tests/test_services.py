@@ -17,7 +17,7 @@ from rq import Queue
 from rq.job import JobStatus
 
 from tenants.db import db
-from tenants.platform.tenancy import Tenant
+from tenants.registry import Tenant
 
 
 def test_mail_sent_over_smtp_arrives_in_the_mailbox(mailbox, settings):
@@ -75,7 +75,7 @@ def _wait_finished(job, timeout=60):
 
 def test_worker_subprocess_runs_a_job_against_the_database(ctx, rq_worker, settings):
     queue = Queue("default", connection=Redis.from_url(settings.redis_url))
-    job = queue.enqueue("tenants.demo.load_demo", job_timeout=120)
+    job = queue.enqueue("tenants.demo.load.load_demo", job_timeout=120)
 
     assert _wait_finished(job) == JobStatus.FINISHED, rq_worker.output()
     logins = job.return_value()

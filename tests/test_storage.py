@@ -9,7 +9,7 @@ import urllib.request
 import pytest
 from pdf_files import make_pdf
 
-from jobs.storage import (
+from tenants.storage import (
     LocalStorage,
     NotFound,
     S3Storage,

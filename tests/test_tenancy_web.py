@@ -10,9 +10,9 @@ from conftest import sign_in, text_of
 
 from tenants import registry
 from tenants.db import db
-from tenants.lab import Person, Unit
-from tenants.platform.tenancy import Tenant, TenantStatus
+from tenants.registry import Tenant, TenantStatus
 from tenants.scope import tenant_session
+from tenants.units.models import Person, Unit
 
 
 def _seed(tenant, names: list[str]) -> None:

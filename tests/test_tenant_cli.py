@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from tenants.accounts.models import Membership
 from tenants.cli import db_cli, tenants_cli
 from tenants.db import db
-from tenants.platform.accounts import Membership
-from tenants.platform.tenancy import Tenant, TenantEvent
+from tenants.registry import Tenant, TenantEvent
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def test_drop_with_yes_skips_the_prompt_and_removes_memberships(cli, make_tenant
 def test_drop_deletes_the_tenants_stored_files_and_no_one_elses(cli, make_tenant, s3_server):
     from io import BytesIO
 
-    from jobs.storage import agreement_key, storage, tenant_key
+    from tenants.storage import agreement_key, storage, tenant_key
 
     tuban, purbalingga = make_tenant("35.23"), make_tenant("33.03")
     kept = [agreement_key(purbalingga.id), tenant_key(purbalingga.id, "exports", "units.csv")]

@@ -14,9 +14,9 @@ import jobs.worker
 from jobs.tenant import TenantNotAvailable, enqueue_for_tenant, tenant_job
 from tenants import registry
 from tenants.db import OutsideTenantScope, db
-from tenants.lab import Unit, UnitKind
-from tenants.platform.tenancy import Tenant, TenantStatus
+from tenants.registry import Tenant, TenantStatus
 from tenants.scope import current_tenant, tenant_session
+from tenants.units.models import Unit, UnitKind
 
 
 @tenant_job

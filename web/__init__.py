@@ -2,36 +2,37 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import Flask
 from flask_talisman import Talisman
-from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import jobs
 from tenants.app import create_core_app
 from tenants.config import Settings
+from web import (
+    account,
+    audit,
+    auth,
+    errors,
+    files,
+    i18n,
+    lab,
+    labels,
+    lan,
+    members,
+    onboarding,
+    public,
+    tenancy,
+)
+from web.audit import labels as audit_labels
 from web.extensions import CSP, csrf, limiter, login_manager
 
-JOBS_TEMPLATES = Path(__file__).resolve().parent.parent / "jobs" / "templates"
+# Every blueprint, in one place: a feature's pages exist because they are listed here.
+BLUEPRINTS = (public.bp, auth.bp, account.bp, files.bp, i18n.bp, lan.bp, onboarding.bp,
+              members.bp, audit.bp, lab.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
-    from web import (
-        account,
-        audit,
-        auth,
-        errors,
-        files,
-        i18n,
-        lab,
-        labels,
-        lan,
-        people,
-        public,
-        tenancy,
-    )
-
     app = create_core_app(settings, import_name=__name__,
                           locale_selector=i18n.select_locale,
                           timezone_selector=i18n.select_timezone)
@@ -53,7 +54,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     if s.trusted_proxies:  # rate limits, audit entries and HTTPS checks need the real client
         n = s.trusted_proxies
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
-    app.jinja_loader = ChoiceLoader([app.jinja_loader, FileSystemLoader(JOBS_TEMPLATES)])
+    jobs.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     limiter.init_app(app)
@@ -66,8 +67,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     i18n.init_app(app)
     errors.init_app(app)
     labels.init_app(app)
-    audit.init_app(app)
-    for module in (public, auth, lan, lab, files, account, people):
-        app.register_blueprint(module.bp)
-    app.register_blueprint(people.lan_bp)
+    audit_labels.init_app(app)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
     return app

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from flask import abort, g
 from flask_login import current_user
 
+from tenants.accounts.models import Membership, Role
 from tenants.db import db
-from tenants.platform.accounts import Membership, Role
 
 LAN_ROLES = frozenset({Role.LAN_ADMIN, Role.LAN_COACH})
 

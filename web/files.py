@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, send_file
 
-from jobs.storage import LocalStorage, NotFound, content_disposition, guess_type, storage
+from tenants.storage import LocalStorage, NotFound, content_disposition, guess_type, storage
 
 bp = Blueprint("files", __name__)
 

@@ -23,9 +23,8 @@ from flask import (
 from flask_babel import get_locale
 from flask_login import current_user, user_logged_in
 
-from tenants.app import settings_of
+from tenants.config import LOCALES, settings_of
 from tenants.db import db
-from tenants.locale import LOCALES
 
 LOCALE_COOKIE = "labinov_locale"
 # Each language names itself, so a reader who cannot read the page can still find theirs.
@@ -94,7 +93,6 @@ def _adopt_choice(sender, user, **extra) -> None:
 
 
 def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
     user_logged_in.connect(_adopt_choice, app)
 
     @app.after_request

@@ -15,7 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import BaseConverter
 
 from tenants import registry
-from tenants.platform.tenancy import TenantStatus
+from tenants.registry import TenantStatus
 from tenants.scope import TenantRef, tenant_scope
 
 
@@ -35,10 +35,6 @@ class TenantUnavailable(HTTPException):
     def get_response(self, environ=None, scope=None):
         html = render_template("tenant_unavailable.html", tenant=self.tenant)
         return current_app.response_class(html, status=self.code, mimetype="text/html")
-
-
-def current() -> TenantRef | None:
-    return g.get("tenant")
 
 
 def _enter(endpoint, values):

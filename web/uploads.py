@@ -20,8 +20,8 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import FileStorage
 from wtforms.validators import StopValidation
 
-from jobs.storage import safe_filename
-from tenants.app import settings_of
+from tenants.config import settings_of
+from tenants.storage import safe_filename
 
 PDF_MAGIC = b"%PDF-"
 PDF_TYPE = "application/pdf"

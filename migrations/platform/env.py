@@ -3,7 +3,7 @@
 from alembic import context
 from sqlalchemy import create_engine, text
 
-import tenants.platform  # noqa: F401 - registers the platform models
+import tenants.models  # noqa: F401 - every model, the platform ones among them
 from tenants.config import Settings
 from tenants.db import PLATFORM_SCHEMA, PlatformModel
 

@@ -9,9 +9,10 @@ schema is `-x schema=t_3513`, e.g. for autogenerate against a scratch tenant.
 from alembic import context
 from sqlalchemy import create_engine, text
 
+import tenants.models  # noqa: F401 - the tenant tables autogenerate compares against
 from tenants.config import Settings
-from tenants.db import unqualified_tenant_metadata
-from tenants.scope import SCHEMA_RE
+from tenants.provisioning import unqualified_tenant_metadata
+from tenants.scope import checked_schema
 
 
 def include_name(name, type_, parent_names):
@@ -19,9 +20,7 @@ def include_name(name, type_, parent_names):
 
 
 def run(connection, schema, target_metadata=None):
-    if not SCHEMA_RE.match(schema):
-        raise ValueError(f"not a tenant schema: {schema!r}")
-    connection.execute(text(f'SET LOCAL search_path TO "{schema}"'))
+    connection.execute(text(f'SET LOCAL search_path TO "{checked_schema(schema)}"'))
     # Autogenerate compares against the dialect's default schema; the dialect is shared by
     # every connection of the engine, so put it back afterwards.
     default_schema = connection.dialect.default_schema_name

@@ -10,12 +10,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from tenants.audit import record_platform
+from tenants.accounts.models import Membership, Role
+from tenants.audit.operations import record_platform
 from tenants.db import db
-from tenants.lab.units import Unit
-from tenants.platform.accounts import Membership, Role
-from tenants.platform.tenancy import Tenant, TenantStatus
-from tenants.scope import tenant_session
+from tenants.registry import Tenant, TenantStatus
+from tenants.scope import for_each_tenant
+from tenants.units.queries import unit_name
 from web.account.forms import ChangePasswordForm, ProfileForm
 from web.extensions import limiter
 
@@ -45,13 +45,14 @@ def my_labs(user) -> list[Lab]:
         sa.select(Membership, Tenant).join(Tenant, Tenant.id == Membership.tenant_id)
         .where(Membership.user_id == user.id).order_by(Tenant.name, Membership.role)).all()
     labs: dict[int, Lab] = {}
+    units: dict[int, int] = {}  # tenant id -> an innovator's unit there
     for membership, tenant in rows:
         lab = labs.setdefault(tenant.id, Lab(tenant))
         lab.roles.append(membership.role)
         if membership.role == Role.INNOVATOR and tenant.is_provisioned:
-            with tenant_session(tenant.ref()) as session:
-                lab.unit = session.scalar(sa.select(Unit.name).where(
-                    Unit.id == membership.unit_id))
+            units[tenant.id] = membership.unit_id
+    for ref, session in for_each_tenant(labs[i].tenant.ref() for i in units):
+        labs[ref.id].unit = unit_name(session, units[ref.id])
     return list(labs.values())
 
 

@@ -1,4 +1,3 @@
-from web.lab import audit  # noqa: F401 - its routes
 from web.lab.views import bp
 
 __all__ = ["bp"]

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template
 
 from tenants.db import db
-from tenants.platform.tenancy import Tenant, TenantStatus
+from tenants.registry import Tenant, TenantStatus
 
 bp = Blueprint("public", __name__, template_folder="templates")
 

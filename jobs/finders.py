@@ -1,0 +1,13 @@
+"""What the dispatcher asks, every round: each finder enqueues what is due in its area and
+returns how many jobs it enqueued. A new feature with due work adds its finder here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from jobs import onboarding, outbox
+
+FINDERS: tuple[Callable[[], int], ...] = (
+    outbox.owed_mail,                # emails whose job Redis lost
+    onboarding.resume_activations,   # tenants left in provisioning
+)

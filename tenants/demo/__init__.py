@@ -1,0 +1,1 @@
+"""Demo data drawn from the programme's published record: `labinov demo load`."""

@@ -1,0 +1,30 @@
+"""Every feature's models, imported once: the one list for the app, provisioning and both
+migration environments. A model's schema comes from its base class (`PlatformModel` or
+`TenantModel`), never from the folder it lives in.
+"""
+
+from tenants.accounts.models import Invitation, Membership, Role, Token, User
+from tenants.audit.models import AuditEntry, LabAuditEntry
+from tenants.onboarding.models import Agreement
+from tenants.outbox import LedgerEntry
+from tenants.regions.models import Province, Regency
+from tenants.registry import Tenant, TenantEvent
+from tenants.units.models import Person, Unit
+
+__all__ = [
+    "Agreement",
+    "AuditEntry",
+    "Invitation",
+    "LabAuditEntry",
+    "LedgerEntry",
+    "Membership",
+    "Person",
+    "Province",
+    "Regency",
+    "Role",
+    "Tenant",
+    "TenantEvent",
+    "Token",
+    "Unit",
+    "User",
+]

@@ -1,0 +1,1 @@
+"""The 38 provinces and 514 regencies and cities (Kemendagri codes)."""

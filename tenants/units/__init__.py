@@ -1,0 +1,1 @@
+"""The units (perangkat daerah) of a lab and their people."""

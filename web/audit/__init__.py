@@ -1,0 +1,3 @@
+from web.audit.views import bp
+
+__all__ = ["bp"]

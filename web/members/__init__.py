@@ -1,0 +1,3 @@
+from web.members.views import bp
+
+__all__ = ["bp"]

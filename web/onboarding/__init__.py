@@ -1,0 +1,3 @@
+from web.onboarding.views import bp
+
+__all__ = ["bp"]
