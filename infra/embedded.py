@@ -18,7 +18,13 @@ from pathlib import Path
 
 from dotenv import dotenv_values
 
-from infra.services import PrivatePostgres, PrivateRedis, ServiceError, ensure_database
+from infra.services import (
+    PrivatePostgres,
+    PrivateRedis,
+    ServiceError,
+    ensure_app_role,
+    ensure_database,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
@@ -115,12 +121,14 @@ def main() -> int:
             started.append(pg)
             if not pg.start():
                 log("PostgreSQL was already running; it will be stopped on exit")
-            env["DATABASE_URL"] = pg.url("labinov")
-        try:
-            if ensure_database(env["DATABASE_URL"]):
-                log("created the database")
-        except Exception as exc:  # a managed database may not let us look; upgrade will tell
-            log(f"could not check that the database exists ({exc})")
+            # The app connects as a role of its own that owns its schemas, as in production.
+            env["DATABASE_URL"] = ensure_app_role(pg.url("postgres"), "labinov", "labinov")
+        else:
+            try:
+                if ensure_database(env["DATABASE_URL"]):
+                    log("created the database")
+            except Exception as exc:  # a managed database may not let us look
+                log(f"could not check that the database exists ({exc})")
         if not env.get("REDIS_URL"):
             redis = PrivateRedis(VAR / "redis", int(env.get("EMBEDDED_REDIS_PORT") or 56379))
             log(f"Redis in var/redis on port {redis.port}")

@@ -176,6 +176,74 @@ def ensure_database(url: str) -> bool:
         return True
 
 
+def ensure_app_role(admin_url: str, role: str, database: str) -> str:
+    """A login role that is not a superuser, owning `database` and everything Labinov keeps
+    in it (the platform schema and every tenant schema); returns its URL.
+
+    Run with an administrative connection (`admin_url`: a superuser on a private or test
+    server). Objects made earlier by another role are handed over, so an existing database
+    keeps working after the switch. Local connections use trust authentication here; a
+    production role gets a password (README: Production).
+    """
+    import psycopg
+    from psycopg import sql
+
+    dsn, _name = _libpq(admin_url)
+    ident = sql.Identifier(role)
+    with psycopg.connect(dsn + "/postgres", autocommit=True, connect_timeout=10) as conn:
+        if not conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", (role,)).fetchone():
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE")
+                         .format(ident))
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                        (database,)).fetchone():
+            conn.execute(sql.SQL("ALTER DATABASE {} OWNER TO {}")
+                         .format(sql.Identifier(database), ident))
+        else:
+            conn.execute(sql.SQL("CREATE DATABASE {} OWNER {}")
+                         .format(sql.Identifier(database), ident))
+    with psycopg.connect(f"{dsn}/{database}", autocommit=True, connect_timeout=10) as conn:
+        conn.execute(sql.SQL(HAND_OVER).format(role=sql.Literal(role)))
+    server = dsn.split("://", 1)[1].split("@", 1)[-1]
+    return f"postgresql+psycopg://{role}@{server}/{database}"
+
+
+# Every schema of Labinov's, and what is in it, to the application role ({role}: a literal).
+HAND_OVER = r"""
+DO $$
+DECLARE r record; target text := {role};
+BEGIN
+  FOR r IN SELECT nspname FROM pg_namespace
+           WHERE (nspname = 'platform' OR nspname LIKE 't\_%')
+             AND pg_get_userbyid(nspowner) <> target LOOP
+    EXECUTE format('ALTER SCHEMA %I OWNER TO %I', r.nspname, target);
+  END LOOP;
+  FOR r IN SELECT n.nspname, c.relname, c.relkind FROM pg_class c
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE (n.nspname = 'platform' OR n.nspname LIKE 't\_%')
+             AND c.relkind IN ('r', 'p', 'v', 'm')
+             AND pg_get_userbyid(c.relowner) <> target LOOP
+    EXECUTE format('ALTER %s %I.%I OWNER TO %I',
+                   CASE r.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW'
+                                  ELSE 'TABLE' END,
+                   r.nspname, r.relname, target);
+  END LOOP;
+  -- Sequences that belong to a column followed their table; the others go now.
+  FOR r IN SELECT n.nspname, c.relname FROM pg_class c
+           JOIN pg_namespace n ON n.oid = c.relnamespace
+           WHERE (n.nspname = 'platform' OR n.nspname LIKE 't\_%')
+             AND c.relkind = 'S' AND pg_get_userbyid(c.relowner) <> target LOOP
+    EXECUTE format('ALTER SEQUENCE %I.%I OWNER TO %I', r.nspname, r.relname, target);
+  END LOOP;
+  FOR r IN SELECT n.nspname, t.typname FROM pg_type t
+           JOIN pg_namespace n ON n.oid = t.typnamespace
+           WHERE (n.nspname = 'platform' OR n.nspname LIKE 't\_%')
+             AND t.typtype IN ('e', 'd') AND pg_get_userbyid(t.typowner) <> target LOOP
+    EXECUTE format('ALTER TYPE %I.%I OWNER TO %I', r.nspname, r.typname, target);
+  END LOOP;
+END $$;
+"""
+
+
 def _libpq(url: str) -> tuple[str, str]:
     """'postgresql+psycopg://u@h:p/db' -> ('postgresql://u@h:p', 'db')."""
     rest = url.split("://", 1)[1]

@@ -26,4 +26,4 @@ def send_invitation(tenant_id: int | None, key: str, invitation_id: int) -> str:
 
 @tenant_job(optional=True)
 def send_password_reset(tenant_id: None, key: str, user_id: int) -> str:
-    return deliver_once(key, lambda: reset_mail(user_id))
+    return deliver_once(key, lambda: reset_mail(key, user_id))

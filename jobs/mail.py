@@ -26,8 +26,6 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import sqlalchemy as sa
 from flask import current_app, render_template
 from rq import get_current_job
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from tenants.config import settings_of
 from tenants.db import db, utcnow
@@ -129,9 +127,14 @@ def deliver_once(key: str, build: Callable[[], Mail | None]) -> str:
 
     The ledger row stays locked (FOR UPDATE, on a connection of its own) from the check to
     the `done` mark, so two copies of a job never both send. `build` runs on `db.session`
-    and may add rows (a token): they are committed before the message leaves, so its link
-    works the moment it arrives, and removed again if sending fails. `build` returns None
-    when there is nothing to send any more.
+    and may add rows (a link's token): they are committed before the message leaves, so its
+    link works the moment it arrives, and they stay if sending fails, because the message
+    may have arrived all the same; a retry builds the same message with the same link.
+    `build` returns None when there is nothing to send any more.
+
+    "Once" is what the application can promise: no second email from a second job, a
+    retry or a second dispatcher. A crash between the SMTP server's "250 OK" and the
+    `done` mark sends the same message again on the next try.
     """
     ledger = LedgerEntry.__table__
     with db.engine.connect() as lock:
@@ -146,17 +149,14 @@ def deliver_once(key: str, build: Callable[[], Mail | None]) -> str:
         if row.status == LedgerEntry.DONE:
             return "already sent"
         session = db.session()
-        written: list = []
         try:
-            with _recording_new_rows(session, written):
-                mail = build()
-                message = compose(mail) if mail is not None else None
+            mail = build()
+            message = compose(mail) if mail is not None else None
             session.commit()
             if message is not None:
                 send(message)
         except Exception as exc:
             session.rollback()
-            _forget(written)
             _record_failure(lock, key, exc)
             with contextlib.suppress(Exception):
                 lock.commit()
@@ -168,30 +168,6 @@ def deliver_once(key: str, build: Callable[[], Mail | None]) -> str:
     outcome = "sent" if message is not None else "nothing to send"
     log.info("mail %s: %s", key, outcome)
     return outcome
-
-
-@contextlib.contextmanager
-def _recording_new_rows(session: Session, into: list):
-    def added(session, instance):
-        into.append(instance)
-
-    event.listen(session, "transient_to_pending", added)
-    try:
-        yield
-    finally:
-        event.remove(session, "transient_to_pending", added)
-
-
-def _forget(rows: list) -> None:
-    """Delete what `build` committed for a message that did not go (an unsent token)."""
-    try:
-        for row in rows:
-            if sa.inspect(row).persistent:
-                db.session.delete(row)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        log.exception("could not remove the rows of an unsent message")
 
 
 def _record_failure(lock: sa.Connection, key: str, exc: Exception) -> None:

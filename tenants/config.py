@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 
@@ -23,7 +25,7 @@ def _env(name: str, default: str = "") -> str:
 class Settings:
     env: str = "development"
     secret_key: str = DEV_SECRET
-    database_url: str = "postgresql+psycopg://postgres@127.0.0.1:5432/labinov"
+    database_url: str = "postgresql+psycopg://labinov@127.0.0.1:5432/labinov"
     redis_url: str = "redis://127.0.0.1:6379/0"
     base_url: str = "http://127.0.0.1:5000"
     s3_endpoint_url: str = ""
@@ -38,10 +40,16 @@ class Settings:
     default_timezone: str = "Asia/Jakarta"
     upload_max_bytes: int = 10 * 1024 * 1024
     trusted_proxies: int = 0
+    host: str = "127.0.0.1"  # where the web process listens (the Procfile's HOST)
+    db_pool_recycle: int = 1800  # seconds a pooled connection lives (see README: Operations)
 
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def base_host(self) -> str:
+        return urlsplit(self.base_url).hostname or ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -63,19 +71,38 @@ class Settings:
             default_timezone=_env("DEFAULT_TIMEZONE", cls.default_timezone),
             upload_max_bytes=int(_env("UPLOAD_MAX_BYTES", str(cls.upload_max_bytes))),
             trusted_proxies=int(_env("TRUSTED_PROXIES", "0")),
+            host=_env("HOST", cls.host),
+            db_pool_recycle=int(_env("DB_POOL_RECYCLE", str(cls.db_pool_recycle))),
         )
         s.validate()
         return s
 
     def validate(self) -> None:
-        if self.production and (not self.secret_key or self.secret_key == DEV_SECRET
-                                or len(self.secret_key) < 32):
+        """Refuse what would leave a deployment open when one variable is forgotten."""
+        dev_secret = not self.secret_key or self.secret_key == DEV_SECRET
+        if self.production and (dev_secret or len(self.secret_key) < 32):
             raise ConfigError(
                 "SECRET_KEY must be set to a random value of at least 32 characters "
-                "when LABINOV_ENV=production"
-            )
+                "when LABINOV_ENV=production")
+        if dev_secret and not is_loopback(self.host):
+            raise ConfigError(
+                f"HOST={self.host} is reachable from other machines, but SECRET_KEY is the "
+                "public development value: set SECRET_KEY (and LABINOV_ENV=production)")
+        if self.production and not self.base_url.startswith("https://"):
+            raise ConfigError("BASE_URL must be an https:// address when LABINOV_ENV=production")
         if self.default_locale not in LOCALES:
             raise ConfigError(f"DEFAULT_LOCALE must be one of {', '.join(LOCALES)}")
+        if self.db_pool_recycle <= 0:
+            raise ConfigError("DB_POOL_RECYCLE must be a number of seconds above 0")
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _normalise_db_url(url: str) -> str:

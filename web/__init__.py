@@ -7,6 +7,7 @@ from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import jobs
+from tenants.accounts.models import REMEMBER_LIFETIME
 from tenants.app import create_core_app
 from tenants.config import Settings
 from web import (
@@ -15,6 +16,7 @@ from web import (
     auth,
     errors,
     files,
+    hardening,
     i18n,
     lab,
     labels,
@@ -45,11 +47,15 @@ def create_app(settings: Settings | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_SECURE=s.production,
-        REMEMBER_COOKIE_DURATION=60 * 60 * 24 * 14,
-        MAX_CONTENT_LENGTH=s.upload_max_bytes + 1024 * 1024,
+        REMEMBER_COOKIE_DURATION=REMEMBER_LIFETIME,
+        # Room for a file over the upload limit, so that the form comes back with what was
+        # typed and the file's own error; beyond this the request is not read at all (413).
+        MAX_CONTENT_LENGTH=5 * s.upload_max_bytes,
         WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead of a clock
         RATELIMIT_STORAGE_URI=s.redis_url,
         RATELIMIT_HEADERS_ENABLED=True,
+        # In production only the public host name is answered (Host header attacks).
+        TRUSTED_HOSTS=[s.base_host] if s.production else None,
     )
     if s.trusted_proxies:  # rate limits, audit entries and HTTPS checks need the real client
         n = s.trusted_proxies
@@ -63,6 +69,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         app, content_security_policy=CSP, force_https=s.production,
         session_cookie_secure=s.production, strict_transport_security=s.production,
         referrer_policy="same-origin", frame_options="DENY")
+    hardening.init_app(app)
+    auth.init_app(app)
     tenancy.init_app(app)
     i18n.init_app(app)
     errors.init_app(app)
@@ -70,4 +78,6 @@ def create_app(settings: Settings | None = None) -> Flask:
     audit_labels.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    if s.env != "test":
+        hardening.warn_if_superuser(app)
     return app

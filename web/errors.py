@@ -7,6 +7,8 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from tenants.db import db
+
 
 def _messages(code: int) -> tuple[str, str]:
     return {
@@ -15,7 +17,11 @@ def _messages(code: int) -> tuple[str, str]:
         404: (_("Page not found"), _("There is no page at this address.")),
         405: (_("Not allowed"), _("This page cannot be used that way.")),
         410: (_("Gone"), _("This page is no longer available.")),
-        413: (_("File too large"), _("The upload is larger than the limit allowed.")),
+        413: (_("File too large"), _("The upload is larger than the limit allowed. Nothing "
+                                      "was saved: go back, choose a smaller file (for example "
+                                      "a scan at 150 dpi) and send the form again.")),
+        414: (_("Address too long"), _("This address is too long to be read. Go back and try "
+                                       "again with fewer search words or filters.")),
         429: (_("Too many attempts"),
               _("Too many attempts in a short time. Please wait a minute and try again.")),
     }.get(code, (_("Something went wrong"),
@@ -24,6 +30,9 @@ def _messages(code: int) -> tuple[str, str]:
 
 def _render(error: HTTPException):
     code = error.code or 500
+    if code >= 500:
+        # The failed request's transaction may be broken; the page must not depend on it.
+        db.session.rollback()
     title, message = _messages(code)
     return render_template("errors/error.html", title=title, message=message), code
 
@@ -37,6 +46,6 @@ def _csrf_failed(error: CSRFError):
 
 
 def init_app(app: Flask) -> None:
-    for code in (400, 403, 404, 405, 410, 413, 429, 500):
+    for code in (400, 403, 404, 405, 410, 413, 414, 429, 500):
         app.register_error_handler(code, _render)
     app.register_error_handler(CSRFError, _csrf_failed)

@@ -8,8 +8,6 @@ switcher before signing in is saved to the account at sign-in if the account has
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     Flask,
@@ -25,6 +23,7 @@ from flask_login import current_user, user_logged_in
 
 from tenants.config import LOCALES, settings_of
 from tenants.db import db
+from web.redirects import local_target
 
 LOCALE_COOKIE = "labinov_locale"
 # Each language names itself, so a reader who cannot read the page can still find theirs.
@@ -60,21 +59,11 @@ def select_timezone() -> str | None:
     return tenant.timezone if tenant is not None else None
 
 
-def _same_site_path(target: str | None) -> str | None:
-    """`target` if it is a path on this site (no scheme, no host, no `//` or `/\\` tricks)."""
-    if not target or not target.startswith("/"):
-        return None
-    parts = urlsplit(target.replace("\\", "/"))
-    if parts.scheme or parts.netloc or target[1:2] in ("/", "\\"):
-        return None
-    return target
-
-
 @bp.post("/locale")
 def switch():
     """Set the language and go back to the same page."""
     locale = request.form.get("locale")
-    response = redirect(_same_site_path(request.form.get("next")) or url_for("public.index"))
+    response = redirect(local_target(request.form.get("next")) or url_for("public.index"))
     if locale in LOCALES:
         if current_user.is_authenticated:
             current_user.locale = locale

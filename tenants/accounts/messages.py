@@ -4,6 +4,12 @@ recipient in their language. The jobs in `jobs.accounts` send what these return,
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
+from datetime import timedelta
+
+import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -16,7 +22,7 @@ from tenants.accounts.models import (
     User,
 )
 from tenants.config import settings_of
-from tenants.db import db
+from tenants.db import db, utcnow
 from tenants.labels import ROLE
 from tenants.locale import localized, recipient_locale, recipient_timezone
 from tenants.outbox import Mail
@@ -62,16 +68,33 @@ def summary(invitation: Invitation, unit: str | None) -> str:
              lab=lab, role=role)
 
 
+def link_token(key: str, kind: str, user: User, lifetime: timedelta,
+               **fields) -> tuple[Token, str]:
+    """The token of the link in the email `key`, made on first use and the same ever after.
+
+    The raw token is derived from the email's key and the secret key, so a second try of
+    the same email (a crash after the SMTP server took it, a timeout after DATA) carries
+    the same link instead of a second valid one; only its hash is stored."""
+    secret = settings_of().secret_key.encode()
+    digest = hmac.new(secret, f"link:{key}".encode(), hashlib.sha256).digest()
+    raw = base64.urlsafe_b64encode(digest).decode().rstrip("=")
+    token = db.session.scalar(sa.select(Token).where(Token.token_hash == Token.digest(raw)))
+    if token is None:
+        token = Token(kind=kind, token_hash=Token.digest(raw), user=user,
+                      expires_at=utcnow() + lifetime, **fields)
+        db.session.add(token)
+    return token, raw
+
+
 def invitation_mail(invitation_id: int, unit: str | None) -> Mail | None:
-    """Issue the invitation's token (on `db.session`) and say what its email holds; None
-    when the invitation was withdrawn. `unit` is an innovator's unit name."""
+    """The invitation's email, its link's token made (on `db.session`) if new; None when
+    the invitation was withdrawn. `unit` is an innovator's unit name."""
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.withdrawn_at is not None:
         return None
     user, tenant = invitation.user, invitation.tenant
-    token, raw = Token.issue(Token.INVITE, user, INVITATION_LIFETIME, tenant=tenant)
-    token.invitation = invitation
-    db.session.add(token)
+    token, raw = link_token(invitation.mail_key, Token.INVITE, user, INVITATION_LIFETIME,
+                            tenant=tenant, invitation=invitation)
     locale = recipient_locale(user, tenant)
     timezone = recipient_timezone(tenant)
     if tenant is None:
@@ -95,14 +118,13 @@ def _home_tenant(user: User):
     return tenants[0] if tenants else None
 
 
-def reset_mail(user_id: int) -> Mail | None:
-    """Issue a reset token (on `db.session`) and say what its email holds; None when the
+def reset_mail(key: str, user_id: int) -> Mail | None:
+    """The reset email `key`, its link's token made (on `db.session`) if new; None when the
     account can no longer sign in."""
     user = db.session.get(User, user_id)
-    if user is None or not user.active:
+    if user is None or not user.may_sign_in:
         return None
-    token, raw = Token.issue(Token.RESET, user, RESET_LIFETIME)
-    db.session.add(token)
+    token, raw = link_token(key, Token.RESET, user, RESET_LIFETIME)
     tenant = _home_tenant(user)
     return Mail(to=user.email, to_name=user.name, template="accounts/password_reset",
                 subject=_l("Reset your Labinov password"),

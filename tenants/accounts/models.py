@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import hashlib
 import secrets
@@ -30,6 +31,8 @@ _hasher = PasswordHasher()
 
 INVITATION_LIFETIME = timedelta(days=7)
 RESET_LIFETIME = timedelta(hours=1)
+REMEMBER_LIFETIME = timedelta(days=14)  # "keep me signed in"
+SESSION_LIFETIME = timedelta(days=1)    # a browser session without it
 
 PLATFORM_ROLES = (Role.LAN_ADMIN, Role.LAN_COACH)
 TENANT_ROLES = (Role.BAPPEDA_ADMIN, Role.INNOVATOR, Role.COACH)
@@ -45,9 +48,6 @@ class User(PlatformModel):
     locale: Mapped[str | None] = mapped_column(sa.String(5))
     platform_role: Mapped[str | None] = mapped_column(sa.String(20))
     active: Mapped[bool] = mapped_column(nullable=False, default=True)
-    # Rotated on password change and sign-out everywhere; remember-me cookies carry it.
-    session_token: Mapped[str] = mapped_column(sa.String(64), nullable=False,
-                                               default=lambda: secrets.token_urlsafe(32))
     created_at: Mapped[datetime] = created_at()
     last_login_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
@@ -68,15 +68,13 @@ class User(PlatformModel):
     def is_lan_staff(self) -> bool:
         return self.platform_role in PLATFORM_ROLES
 
-    def rotate_session_token(self) -> None:
-        self.session_token = secrets.token_urlsafe(32)
-
     def set_password(self, password: str) -> None:
+        """Set a new password; the caller ends the account's other sign-ins."""
         self.password_hash = _hasher.hash(password)
-        self.rotate_session_token()  # signs out every other session and remember-me cookie
 
     def check_password(self, password: str) -> bool:
         if not self.password_hash:
+            verify_dummy(password)  # as slow as a real check: the timing tells nothing
             return False
         try:
             _hasher.verify(self.password_hash, password)
@@ -86,17 +84,65 @@ class User(PlatformModel):
             self.password_hash = _hasher.hash(password)
         return True
 
-    # Flask-Login: the id in the session and the remember cookie includes the session token,
-    # so rotating it invalidates both.
+    @property
+    def may_sign_in(self) -> bool:
+        """Active, with a password, and a role somewhere: LAN's, or a lab's."""
+        return bool(self.active and self.password_hash
+                    and (self.platform_role or self.memberships))
+
+    # Flask-Login: a signed-in person is an account seen through one of its sign-ins
+    # (`SignIn`); the id in the session and the remember cookie names that sign-in.
     is_authenticated = True
     is_anonymous = False
+    current_sign_in = None  # the SignIn this request came through (not a column)
 
     @property
     def is_active(self) -> bool:
         return self.active
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        if self.current_sign_in is None or self.current_sign_in.raw is None:
+            raise RuntimeError("sign the account in first (tenants.accounts.sessions)")
+        return f"{self.id}:{self.current_sign_in.raw}"
+
+
+_DUMMY_HASH = None
+
+
+def verify_dummy(password: str) -> None:
+    """Spend the time of one password check, against a hash nobody's password matches."""
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+    with contextlib.suppress(VerificationError, InvalidHashError):
+        _hasher.verify(_DUMMY_HASH, password)
+
+
+class SignIn(PlatformModel):
+    """One signed-in browser: what the session and the remember-me cookie point to.
+
+    Signing out revokes it, so a copied session or remember-me cookie stops working the
+    moment its owner signs out; it also expires on the server (14 days with "keep me
+    signed in", a day without). Only the token's hash is stored.
+    """
+
+    __tablename__ = "sign_in"
+
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey(User.id, ondelete="CASCADE"),
+                                         nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    remember: Mapped[bool] = mapped_column(nullable=False, default=False)
+    created_at: Mapped[datetime] = created_at()
+    expires_at: Mapped[datetime] = mapped_column(sa.DateTime(timezone=True), nullable=False)
+    last_seen_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    ip: Mapped[str | None] = mapped_column(sa.String(45))
+    user_agent: Mapped[str | None] = mapped_column(sa.String(200))
+
+    user: Mapped[User] = relationship()
+
+    raw = None  # the token itself (not a column): known only in the request that made it
 
 
 class Membership(PlatformModel):

@@ -173,10 +173,11 @@ def agreement_problems(session: Session, tenant: Tenant, kind: str,
             problems.append(Refused(
                 _("The PKS cannot be signed before the MoU (signed on %(date)s).",
                   date=format_date(mou.signed_on)), "signed_on"))
-    taken = session.scalar(sa.select(Agreement.tenant_id).where(
-        Agreement.kind == kind, Agreement.number == fields["number"]))
+    # A number names one signed document: no other MoU or PKS, of any region, carries it.
+    taken = session.scalar(sa.select(Agreement.kind).where(
+        Agreement.number == fields["number"]).limit(1))
     if taken is not None:
-        problems.append(Refused(duplicate_number(kind), "number"))
+        problems.append(Refused(duplicate_number(taken), "number"))
     return problems
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from tenants.units.models import Person, Unit
+from tenants.units.models import Unit
 
 
 def unit_name(session: Session, unit_id: int | None) -> str | None:
@@ -20,7 +20,3 @@ def units(session: Session) -> list[Unit]:
 
 def count_by_kind(session: Session) -> dict[str, int]:
     return dict(session.execute(sa.select(Unit.kind, sa.func.count()).group_by(Unit.kind)).all())
-
-
-def count_people(session: Session) -> int:
-    return session.scalar(sa.select(sa.func.count()).select_from(Person))

@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from tenants.accounts.models import Membership, Role
-from tenants.audit.operations import record_platform
+from tenants.accounts.operations import change_password
+from tenants.accounts.operations import sign_out_everywhere as sign_out_everywhere_op
 from tenants.db import db
 from tenants.registry import Tenant, TenantStatus
 from tenants.scope import for_each_tenant
@@ -98,14 +99,9 @@ def password():
     if not current_user.check_password(form.current.data):
         form.current.errors.append(_("This is not your current password."))
         return _render(password=form, status=400)
-    user = current_user._get_current_object()
-    remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in (
-        request.cookies)
-    user.set_password(form.password.data)  # rotates the session token: other sessions end
-    record_platform(db.session, "account.password_changed", actor_id=user.id,
-                    target=user.email, ip=request.remote_addr)
+    change_password(db.session, current_user._get_current_object(), form.password.data,
+                    ip=request.remote_addr)  # this browser stays signed in, every other not
     db.session.commit()
-    login_user(user, remember=remembered)  # this session goes on under the new token
     flash(_("Your password has been changed. Every other device has been signed out."),
           "success")
     return redirect(url_for(".index"))
@@ -113,10 +109,8 @@ def password():
 
 @bp.post("/sign-out-everywhere")
 def sign_out_everywhere():
-    user = current_user._get_current_object()
-    user.rotate_session_token()  # every session and remember-me cookie carries the old one
-    record_platform(db.session, "account.signed_out_everywhere", actor_id=user.id,
-                    target=user.email, ip=request.remote_addr)
+    sign_out_everywhere_op(db.session, current_user._get_current_object(),
+                           ip=request.remote_addr)
     db.session.commit()
     logout_user()
     flash(_("You have been signed out on every device, this one included."), "info")

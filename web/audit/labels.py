@@ -3,10 +3,18 @@
 
 from __future__ import annotations
 
+import contextlib
+from datetime import date
+
 from flask import Flask
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from tenants import zones
+from tenants.formatting import format_date, format_number
 from tenants.labels import ROLE, STATUS
+from web.i18n import LOCALE_NAMES
 
 # Reader-facing names of recorded actions; an action without one shows its code.
 ACTIONS = {
@@ -26,6 +34,10 @@ ACTIONS = {
     "lab.reactivated": _l("Lab reactivated by LAN"),
     "lab.archived": _l("Lab archived by LAN"),
     "account.invited": _l("Person invited"),
+    "membership.unit_changed": _l("Innovator moved to another unit"),
+    "people.unit_changed": _l("Innovator moved to another unit"),
+    "people.coach_assigned": _l("Coach assigned"),
+    "people.coach_unassigned": _l("Coach assignment ended"),
     "account.invitation_accepted": _l("Invitation accepted"),
     "account.lan_role_removed": _l("LAN role removed"),
     "account.password_changed": _l("Password changed"),
@@ -38,52 +50,75 @@ ACTIONS = {
 }
 
 
-# Names of the details recorded with an entry; a detail without one shows its key.
-DETAILS = {
-    "admin": _l("administrator"),
-    "admin_email": _l("administrator's email"),
-    "default_locale": _l("language"),
-    "document": _l("document"),
-    "invitation_id": _l("invitation"),
-    "locale": _l("language"),
-    "name": _l("name"),
-    "previous": _l("previous state"),
-    "previous_error": _l("previous error"),
-    "reason": _l("reason"),
-    "requested_by": _l("requested by"),
-    "role": _l("role"),
-    "schema": _l("schema"),
-    "signed_on": _l("signed on"),
-    "size": _l("size (bytes)"),
-    "timezone": _l("time zone"),
-    "unit_id": _l("unit"),
-    "valid_until": _l("valid until"),
+# How each recorded detail reads, as a short sentence in the reader's language. Details
+# that mean nothing to a reader (internal ids, schema names) are not shown.
+SENTENCES = {
+    "number": _l("Number %(value)s."),
+    "signed_on": _l("Signed on %(value)s."),
+    "valid_until": _l("Valid until %(value)s."),
+    "document": _l("Signed document: %(value)s."),
+    "name": _l("Name: %(value)s."),
+    "admin": _l("Bappeda administrator: %(value)s."),
+    "admin_email": _l("The invitation goes to %(value)s."),
+    "default_locale": _l("Language of the lab: %(value)s."),
+    "locale": _l("Language: %(value)s."),
+    "timezone": _l("Time zone: %(value)s."),
+    "role": _l("Role: %(value)s."),
+    "unit": _l("Unit: %(value)s."),
+    "previous_unit": _l("Previous unit: %(value)s."),
+    "previous": _l("State before: %(value)s."),
+    "reason": _l("Reason: %(value)s"),
+    "requested_by": _l("Requested by %(value)s."),
+    "previous_error": _l("Error of the previous try: %(value)s"),
 }
+HIDDEN = {"invitation_id", "schema", "unit_id", "size"}  # size is told with the document
 
 
 def action_label(code: str) -> str:
     return ACTIONS.get(code, code)
 
 
-def describe(detail: dict | None, names: dict[int, str] | None = None) -> list[tuple[str, str]]:
-    """The entry's details as short key/value pairs for a table cell.
+def _value(key: str, value, names: dict[int, str]) -> str:
+    if isinstance(value, list):  # a change: [before, after]
+        return " → ".join(_value(key, v, names) for v in value)
+    if key in ("signed_on", "valid_until") and isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return format_date(date.fromisoformat(value))
+    if key in ("locale", "default_locale"):
+        return LOCALE_NAMES.get(value, value)
+    if key == "timezone":
+        return zones.abbreviation(value)
+    if key == "role":
+        return str(ROLE.get(value, value))
+    if key == "previous":
+        return str(STATUS.get(value, value))
+    if key.endswith("_by") and isinstance(value, int):
+        return names.get(value, _("someone who is no longer registered"))
+    return str(value)
 
-    Role and state codes read as their names, and the ids of people (`requested_by`, `invited_by`)
-    as their names when `names` knows them."""
-    pairs = []
-    for key, value in (detail or {}).items():
-        if value is None or value == "" or value == []:
+
+def describe(detail: dict | None, names: dict[int, str] | None = None) -> list[str]:
+    """An entry's details as sentences for a table cell, in the reader's language: dates,
+    languages, zones, roles and states as everywhere else, people by name."""
+    detail = detail or {}
+    names = names or {}
+    sentences = []
+    for key, value in detail.items():
+        if value is None or value == "" or value == [] or key in HIDDEN:
             continue
-        if key == "role":
-            value = ROLE.get(value, value)
-        elif key == "previous":
-            value = STATUS.get(value, value)
-        elif key.endswith("_by") and isinstance(value, int) and names:
-            value = names.get(value, value)
-        elif isinstance(value, list):
-            value = " → ".join(str(v) for v in value)
-        pairs.append((str(DETAILS.get(key, key.replace("_", " "))), str(value)))
-    return pairs
+        text = _value(key, value, names)
+        if key == "document" and isinstance(detail.get("size"), int):
+            text = _("%(name)s (%(size)s)", name=text, size=file_size(detail["size"]))
+        template = SENTENCES.get(key)
+        sentences.append(str(template) % {"value": text} if template else text)
+    return sentences
+
+
+def file_size(size: int) -> str:
+    """"820 KB" / "1,4 MB" in the reader's locale."""
+    if size < 1024 * 1024:
+        return _("%(n)s KB", n=format_number(max(1, round(size / 1024))))
+    return _("%(n)s MB", n=format_decimal(size / (1024 * 1024), format="#,##0.#"))
 
 
 def init_app(app: Flask) -> None:

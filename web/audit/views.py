@@ -21,6 +21,7 @@ from tenants.registry import Tenant
 from web.access import platform_role_required, roles_required
 from web.audit.forms import AuditFilter
 from web.audit.labels import action_label
+from web.pages import requested_page
 
 bp = Blueprint("audit", __name__, template_folder="templates")
 
@@ -87,9 +88,7 @@ def read_filters(model, *, tenants: list[tuple[int, str]] | None = None) -> Audi
     if form.until.data and not form.until.errors:
         stmt = stmt.where(model.at < _day_start(form.until.data + timedelta(days=1), tz))
     stmt = stmt.order_by(model.at.desc(), model.id.desc())
-    page = request.args.get("page", "1")
-    pagination = db.paginate(stmt, page=int(page) if page.isdigit() else 1,
-                             per_page=PER_PAGE, error_out=False)
+    pagination = db.paginate(stmt, page=requested_page(), per_page=PER_PAGE, error_out=False)
     return AuditPage(form=form, pagination=pagination, actors=actors)
 
 

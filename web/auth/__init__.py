@@ -1,3 +1,3 @@
-from web.auth.views import bp
+from web.auth.views import bp, init_app
 
-__all__ = ["bp"]
+__all__ = ["bp", "init_app"]

@@ -10,22 +10,57 @@ from __future__ import annotations
 
 from contextlib import nullcontext
 
-import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import (
+    current_user,
+    login_required,
+    login_user,
+    logout_user,
+    user_loaded_from_cookie,
+)
 
+from tenants.accounts import sessions
 from tenants.accounts.messages import summary, who_to_ask
-from tenants.accounts.models import PLATFORM_ROLES, RESET_LIFETIME, Invitation, Role, Token, User
-from tenants.accounts.operations import request_reset
-from tenants.audit.operations import record_platform
+from tenants.accounts.models import (
+    PLATFORM_ROLES,
+    RESET_LIFETIME,
+    Invitation,
+    Role,
+    Token,
+    User,
+    verify_dummy,
+)
+from tenants.accounts.operations import (
+    LINK_EXPIRED,
+    LINK_UNKNOWN,
+    LINK_USED,
+    LINK_WITHDRAWN,
+    accept_invitation,
+    find_link,
+    link_problem,
+    request_reset,
+)
+from tenants.accounts.operations import reset_password as set_new_password
+from tenants.accounts.queries import find_user
 from tenants.config import LOCALES
-from tenants.db import db, utcnow
+from tenants.db import db
 from tenants.labels import ROLE
 from tenants.registry import TenantStatus
 from tenants.scope import tenant_session
 from tenants.units.queries import unit_name
+from web import throttle
 from web.auth.forms import (
     AcceptInvitationForm,
     ResetPasswordForm,
@@ -34,30 +69,30 @@ from web.auth.forms import (
 )
 from web.extensions import limiter, login_manager
 from web.i18n import LOCALE_COOKIE
+from web.redirects import local_target
 
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
 
-login_manager.login_view = "auth.sign_in"
-login_manager.login_message = None
-# A session cookie carried to another browser or address is dropped, remember-me included.
-login_manager.session_protection = "strong"
-
-
-@login_manager.user_loader
 def load_user(key: str) -> User | None:
-    user_id, _sep, token = key.partition(":")
-    if not user_id.isdigit() or not token:
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_token != token or not user.active:
-        return None
-    return user
+    """Flask-Login's loader: the account of a sign-in that still holds."""
+    return sessions.load(db.session, key)
 
 
-def safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+def _bind_restored_session(sender, user, **extra) -> None:
+    """A session restored from the remember-me cookie belongs to this browser from now on.
+
+    Flask-Login leaves it without the browser's identifier, so strong session protection
+    would throw it out on the very next request."""
+    session["_id"] = login_manager._session_identifier_generator()
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = None
+    # A session cookie carried to another browser or address is dropped, remember-me too.
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(load_user)
+    user_loaded_from_cookie.connect(_bind_restored_session, app)
 
 
 def home_for(user: User) -> str:
@@ -70,38 +105,43 @@ def home_for(user: User) -> str:
     return url_for("account.index")
 
 
-def _email_key() -> str:
-    return "signin:" + (request.form.get("email") or "").strip().lower()
-
-
-def _failed(response) -> bool:
-    # Only wrong attempts count: a successful sign-in redirects.
-    return response.status_code != 302
+def start_session(user: User, remember: bool = False) -> None:
+    """Sign `user` in on this browser: a sign-in row on the server, then the cookies."""
+    sessions.start(db.session, user, remember=remember, ip=request.remote_addr,
+                   user_agent=request.user_agent.string)
+    db.session.commit()
+    login_user(user, remember=remember)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"], deduct_when=_failed)
-@limiter.limit("5 per minute; 20 per hour", methods=["POST"], key_func=_email_key,
-               deduct_when=_failed)
 def sign_in():
     if current_user.is_authenticated:
-        return redirect(safe_next(request.args.get("next")) or home_for(current_user))
+        return redirect(local_target(request.args.get("next")) or home_for(current_user))
     form = SignInForm(next=request.args.get("next"))
+    wrong = False
     if form.validate_on_submit():
-        email = form.email.data.strip().lower()
-        user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
-        if user and user.active and user.check_password(form.password.data):
-            user.last_login_at = utcnow()
-            db.session.commit()
-            login_user(user, remember=form.remember.data)
-            return redirect(safe_next(form.next.data) or home_for(user))
+        # Counted before the password is checked, so parallel guesses cannot overshoot.
+        limits = throttle.sign_in_limits(form.email.data)
+        if not throttle.claim(limits):
+            abort(429)
+        user = find_user(form.email.data)
+        # A missing account costs a password check too: the timing tells nothing.
+        if user is None:
+            verify_dummy(form.password.data)
+        elif user.active and user.check_password(form.password.data):
+            throttle.release(limits)
+            start_session(user, remember=form.remember.data)
+            return redirect(local_target(form.next.data) or home_for(user))
+        wrong = True
         flash(_("The email or password is not right."), "error")
-    return render_template("auth/sign_in.html", form=form)
+    return render_template("auth/sign_in.html", form=form, wrong=wrong)
 
 
 @bp.post("/sign-out")
 @login_required
 def sign_out():
+    sessions.end(db.session, current_user.current_sign_in)
+    db.session.commit()
     logout_user()
     flash(_("You have signed out."), "info")
     return redirect(url_for("public.index"))
@@ -109,27 +149,7 @@ def sign_out():
 
 # --- Emailed links --------------------------------------------------------------------------
 
-UNKNOWN, USED, EXPIRED, WITHDRAWN = "unknown", "used", "expired", "withdrawn"
-
-
-def _find(raw: str, kind: str, lock: bool = False) -> Token | None:
-    query = sa.select(Token).where(Token.token_hash == Token.digest(raw), Token.kind == kind)
-    if lock:
-        query = query.with_for_update()
-    return db.session.scalar(query)
-
-
-def _problem(token: Token | None) -> str | None:
-    if token is None:
-        return UNKNOWN
-    if token.used_at is not None:
-        return USED
-    invitation = token.invitation
-    if not token.user.active or (invitation is not None and invitation.withdrawn_at):
-        return WITHDRAWN
-    if token.expired:
-        return EXPIRED
-    return None
+UNKNOWN, USED, EXPIRED, WITHDRAWN = LINK_UNKNOWN, LINK_USED, LINK_EXPIRED, LINK_WITHDRAWN
 
 
 def _refuse(kind: str, problem: str, token: Token | None):
@@ -146,17 +166,6 @@ def _in_language_of(user: User | None):
             or request.cookies.get(LOCALE_COOKIE)):
         return nullcontext()
     return force_locale(user.locale)
-
-
-def _ip() -> str | None:
-    return request.remote_addr
-
-
-def _use_up(user: User, kind: str) -> None:
-    """Every open link of `kind` for `user` dies with the one just used."""
-    db.session.execute(sa.update(Token).where(
-        Token.user_id == user.id, Token.kind == kind, Token.used_at.is_(None))
-        .values(used_at=utcnow()))
 
 
 def _unit_of(invitation: Invitation) -> str | None:
@@ -182,13 +191,13 @@ def landing(invitation: Invitation) -> str:
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
 def invitation(token: str):
-    link = _find(token, Token.INVITE, lock=request.method == "POST")
+    link = find_link(db.session, token, Token.INVITE, lock=request.method == "POST")
     with _in_language_of(link.user if link else None):
         return _invitation(link)
 
 
 def _invitation(link: Token | None):
-    problem = _problem(link)
+    problem = link_problem(link)
     if problem:
         return _refuse("invite", problem, link)
     invite, user = link.invitation, link.user
@@ -202,16 +211,9 @@ def _invitation(link: Token | None):
     if form.validate_on_submit():
         if current_user.is_authenticated and current_user.id != user.id:
             logout_user()
-        user.name = form.name.data.strip()
-        user.set_password(form.password.data)
-        user.last_login_at = utcnow()
-        _use_up(user, Token.INVITE)
-        invite.accepted_at = utcnow()
-        record_platform(db.session, "account.invitation_accepted", actor_id=user.id,
-                        tenant_id=invite.tenant_id, target=user.email, ip=_ip(),
-                        invitation_id=invite.id)
-        db.session.commit()
-        login_user(user)
+        accept_invitation(db.session, link, name=form.name.data, password=form.password.data,
+                          ip=request.remote_addr)
+        start_session(user)
         flash(_("Welcome, %(name)s. Your password is set and you are signed in.",
                 name=user.name), "success")
         return redirect(landing(invite))
@@ -242,13 +244,13 @@ def reset_request():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
 def reset_password(token: str):
-    link = _find(token, Token.RESET, lock=request.method == "POST")
+    link = find_link(db.session, token, Token.RESET, lock=request.method == "POST")
     with _in_language_of(link.user if link else None):
         return _reset_password(link)
 
 
 def _reset_password(link: Token | None):
-    problem = _problem(link)
+    problem = link_problem(link)
     if problem:
         return _refuse("reset", problem, link)
     user = link.user
@@ -256,13 +258,9 @@ def _reset_password(link: Token | None):
     if form.validate_on_submit():
         if current_user.is_authenticated:
             logout_user()
-        user.set_password(form.password.data)  # rotates the session token: other sessions end
-        user.last_login_at = utcnow()
-        _use_up(user, Token.RESET)
-        record_platform(db.session, "account.password_reset", actor_id=user.id,
-                        target=user.email, ip=_ip())
-        db.session.commit()
-        login_user(user)
+        set_new_password(db.session, link, password=form.password.data,
+                         ip=request.remote_addr)
+        start_session(user)
         flash(_("Your new password is set. Every other device has been signed out."),
               "success")
         return redirect(home_for(user))

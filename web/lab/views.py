@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, g, render_template
 from flask_login import login_required
 
+from tenants.accounts.models import Membership
 from tenants.db import db
-from tenants.units.queries import count_by_kind, count_people
+from tenants.units.queries import count_by_kind
 from tenants.units.queries import units as lab_units
 from web.access import roles_required
 
@@ -23,6 +25,8 @@ def _signed_in():
 @roles_required()
 def home():
     units = sorted(lab_units(db.session), key=lambda u: (u.kind, u.name))
+    # The people who may sign in, as the members page lists them.
+    members = db.session.scalar(sa.select(sa.func.count(sa.distinct(Membership.user_id)))
+                                .where(Membership.tenant_id == g.tenant.id))
     return render_template("lab/home.html", by_kind=count_by_kind(db.session),
-                           people=count_people(db.session), units=units,
-                           roles=g.tenant_roles)
+                           members=members, units=units, roles=g.tenant_roles)

@@ -54,3 +54,12 @@ class AssignCoachForm(FlaskForm):
     def validate_tenant_id(self, field):
         if field.data not in {c[0] for c in field.choices}:
             raise ValidationError(_l("Choose a lab from the list."))
+
+
+class ChangeUnitForm(FlaskForm):
+    unit_id = SelectField(_l("New unit"), coerce=_optional_int, validate_choice=False,
+                          validators=[DataRequired(_l("Choose the unit."))])
+
+    def validate_unit_id(self, field):
+        if field.data not in {c[0] for c in field.choices}:
+            raise ValidationError(_l("Choose a unit from the list."))

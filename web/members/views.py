@@ -14,16 +14,19 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from tenants.accounts.models import PLATFORM_ROLES, Membership, Role, User
-from tenants.accounts.operations import invite, withdraw
+from tenants.accounts.operations import deactivate_if_unused, invite, withdraw
 from tenants.accounts.queries import find_user, standings
 from tenants.audit.operations import record_lab, record_lab_in, record_platform
 from tenants.db import db
 from tenants.registry import Tenant, TenantStatus
 from tenants.units.models import Unit
+from tenants.units.operations import invite_member as invite_into_lab
+from tenants.units.operations import move_innovator
 from tenants.units.queries import units as lab_units
 from web.access import platform_role_required, roles_required
+from web.forms import attempt
 from web.labels import ROLE
-from web.members.forms import AssignCoachForm, LanInviteForm, TenantInviteForm
+from web.members.forms import AssignCoachForm, ChangeUnitForm, LanInviteForm, TenantInviteForm
 
 bp = Blueprint("members", __name__, template_folder="templates")
 LAB = "/<tenant:tenant>/people"
@@ -77,24 +80,15 @@ def invite_member():
     form = _form(units)
     if not form.validate_on_submit():
         return _render(form, units, 400)
-    role = Role(form.role.data)
-    unit_id = form.unit_id.data if role == Role.INNOVATOR else None
-    existing = find_user(form.email.data)
-    same = existing and db.session.scalar(sa.select(Membership).where(
-        Membership.user_id == existing.id, Membership.tenant_id == g.tenant.id,
-        Membership.role == role))
-    if same and same.unit_id == unit_id:  # an innovator may move to another unit
-        form.email.errors.append(_("%(email)s is already %(role)s in this lab.",
-                                   email=existing.email, role=ROLE[role]))
+    done, error = attempt(invite_into_lab, form=form, email=form.email.data,
+                          name=form.name.data, role=form.role.data,
+                          unit_id=form.unit_id.data, locale=form.locale.data)
+    if not done:
+        if error:
+            flash(error, "error")
         return _render(form, units, 400)
-    user = invite(email=form.email.data, name=form.name.data, role=role,
-                  tenant_id=g.tenant.id, unit_id=unit_id, locale=form.locale.data,
-                  invited_by_id=current_user.id)
-    record_lab(db.session, "people.invited", actor_id=current_user.id, target=user.email,
-               ip=request.remote_addr, role=str(role), unit_id=unit_id)
-    db.session.commit()
     flash(_("%(name)s has been invited; the email is on its way to %(email)s.",
-            name=user.name, email=user.email), "success")
+            name=form.name.data.strip(), email=form.email.data.strip()), "success")
     return redirect(url_for(".index"))
 
 
@@ -124,6 +118,29 @@ def resend(membership_id: int):
     return redirect(url_for(".index"))
 
 
+@bp.route(f"{LAB}/<int:membership_id>/unit", methods=["GET", "POST"])
+@roles_required(*MANAGERS)
+def change_unit(membership_id: int):
+    """Move an innovator to another unit: a page to choose it and confirm, then the move."""
+    membership = _membership(membership_id)
+    if membership.role != Role.INNOVATOR:
+        abort(404)
+    units = _units()
+    form = ChangeUnitForm(unit_id=membership.unit_id)
+    form.unit_id.choices = [(u.id, u.name) for u in units]
+    error = None
+    if form.validate_on_submit():
+        done, error = attempt(move_innovator, membership, form.unit_id.data, form=form)
+        if done:
+            flash(_("%(name)s now belongs to %(unit)s.", name=membership.user.name,
+                    unit=dict(form.unit_id.choices)[form.unit_id.data]), "success")
+            return redirect(url_for(".index"))
+    current = next((u for u in units if u.id == membership.unit_id), None)
+    status = 400 if request.method == "POST" else 200
+    return render_template("members/change_unit.html", form=form, membership=membership,
+                           current=current, error=error), status
+
+
 @bp.post(f"{LAB}/<int:membership_id>/remove")
 @roles_required(*MANAGERS)
 def remove(membership_id: int):
@@ -141,6 +158,7 @@ def remove(membership_id: int):
         Membership.user_id == user.id, Membership.tenant_id == g.tenant.id))
     if still_member is None:
         withdraw(user.id, g.tenant.id)
+        deactivate_if_unused(db.session, user)
     record_platform(db.session, "membership.removed", actor_id=current_user.id,
                     tenant_id=g.tenant.id, target=user.email, ip=request.remote_addr, role=role)
     record_lab(db.session, "people.removed", actor_id=current_user.id, target=user.email,
@@ -290,6 +308,7 @@ def lan_remove(user_id: int):
             Membership.user_id == user.id, Membership.role == Role.COACH)):
         db.session.delete(membership)
     withdraw(user.id, None)
+    deactivate_if_unused(db.session, user)
     record_platform(db.session, "account.lan_role_removed", actor_id=current_user.id,
                     target=user.email, ip=request.remote_addr, role=role)
     db.session.commit()

@@ -38,6 +38,7 @@ from web.access import platform_role_required
 from web.forms import attempt, place
 from web.lan.views import lan_today
 from web.onboarding.forms import ActionForm, AdminForm, AgreementForm, LifecycleForm, StartForm
+from web.pages import requested_page
 from web.uploads import PDF_TYPE
 
 log = logging.getLogger(__name__)
@@ -359,8 +360,7 @@ def regions():
     elif state in set(TenantStatus):
         stmt = stmt.where(Tenant.status == state)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    page = request.args.get("page", "1")
-    page = max(1, int(page)) if page.isdigit() else 1
+    page = requested_page()
     pages = max(1, -(-total // REGIONS_PER_PAGE))
     page = min(page, pages)
     rows = db.session.execute(stmt.order_by(Regency.code).limit(REGIONS_PER_PAGE)
