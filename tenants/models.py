@@ -5,6 +5,28 @@ migration environments. A model's schema comes from its base class (`PlatformMod
 
 from tenants.accounts.models import Invitation, Membership, Role, Token, User
 from tenants.audit.models import AuditEntry, LabAuditEntry
+from tenants.cohorts.models import (
+    Cohort,
+    CohortCoach,
+    CohortStage,
+    Enrolment,
+    LabSummary,
+    StageShift,
+)
+from tenants.lab.models import (
+    Attachment,
+    Comment,
+    Commitment,
+    Idea,
+    IdeaEvent,
+    Launch,
+    Milestone,
+    MilestoneNote,
+    Regulation,
+    RpjmdIndicator,
+    RpjmdPeriod,
+    RpjmdPriority,
+)
 from tenants.onboarding.models import Agreement
 from tenants.outbox import LedgerEntry
 from tenants.regions.models import Province, Regency
@@ -13,6 +35,24 @@ from tenants.units.models import Person, Unit
 
 __all__ = [
     "Agreement",
+    "Attachment",
+    "Cohort",
+    "CohortCoach",
+    "CohortStage",
+    "Comment",
+    "Commitment",
+    "Enrolment",
+    "Idea",
+    "IdeaEvent",
+    "LabSummary",
+    "Launch",
+    "Milestone",
+    "MilestoneNote",
+    "Regulation",
+    "RpjmdIndicator",
+    "RpjmdPeriod",
+    "RpjmdPriority",
+    "StageShift",
     "AuditEntry",
     "Invitation",
     "LabAuditEntry",

@@ -67,3 +67,31 @@ def platform_role_required(*allowed: str):
         return wrapper
 
     return decorate
+
+
+# --- An innovator's unit -------------------------------------------------------------------
+
+def innovator_unit_ids() -> frozenset[int] | None:
+    """The units the signed-in person may work on as an innovator of the current tenant, or
+    None when they may work on every unit (a Bappeda administrator)."""
+    roles = g.get("tenant_roles") or require_tenant_member()
+    if Role.BAPPEDA_ADMIN in roles:
+        return None
+    if Role.INNOVATOR not in roles:
+        return frozenset()
+    return frozenset(db.session.scalars(sa.select(Membership.unit_id).where(
+        Membership.user_id == current_user.id, Membership.tenant_id == g.tenant.id,
+        Membership.role == Role.INNOVATOR)))
+
+
+def own_units(stmt: sa.Select, unit_column) -> sa.Select:
+    """Limit a select of unit-owned rows to what the signed-in person may change: an
+    innovator sees their unit's rows only (anything else is simply not found)."""
+    units = innovator_unit_ids()
+    return stmt if units is None else stmt.where(unit_column.in_(units))
+
+
+def may_change_unit(unit_id: int) -> bool:
+    """Whether the signed-in person may change a row that belongs to `unit_id`."""
+    units = innovator_unit_ids()
+    return units is None or unit_id in units

@@ -32,6 +32,11 @@ class Unit(TenantModel):
     kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     short_name: Mapped[str | None] = mapped_column(sa.String(60))
     created_at: Mapped[datetime] = created_at()
+    # A retired unit keeps its history but takes part no more; a merged one also says where
+    # its people and ideas went.
+    retired_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    merged_into_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("unit.id", ondelete="SET NULL"))
 
     __table_args__ = (
         sa.UniqueConstraint("name"),

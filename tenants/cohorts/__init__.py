@@ -1,0 +1,1 @@
+"""Cohorts: LAN runs the labs of several regions together through the 5D stages."""
