@@ -35,3 +35,12 @@ UNIT_KIND = {
     "other": _l("Other"),
 }
 
+
+# The 5D stages are terms of art: the same names in both languages.
+STAGE = {
+    "drum_up": "Drum-up",
+    "diagnose": "Diagnose",
+    "design": "Design",
+    "deliver": "Deliver",
+    "display": "Display",
+}
