@@ -13,7 +13,7 @@ from conftest import PASSWORD, sign_in, text_of
 from tenants.accounts.models import User
 from tenants.audit.models import AuditEntry
 from tenants.db import db
-from web import create_app
+from web import create_app, throttle
 from web.extensions import limiter, login_manager
 
 NEW_PASSWORD = "es-teh-manis-dingin"
@@ -24,8 +24,10 @@ EN = {"Accept-Language": "en"}
 def limits_on(monkeypatch):
     monkeypatch.setattr(limiter, "enabled", True)
     limiter.reset()
+    throttle.reset()
     yield
     limiter.reset()
+    throttle.reset()
 
 
 def _remember_cookie(client) -> str:
@@ -160,7 +162,8 @@ def test_security_headers_on_signed_in_and_tenant_pages(client, world):
 
 @pytest.fixture
 def production(settings, ctx):
-    app = create_app(replace(settings, env="production", secret_key=secrets.token_hex(32)))
+    app = create_app(replace(settings, env="production", secret_key=secrets.token_hex(32),
+                             base_url="https://labinov.example"))
     app.config.update(TESTING=True)
     return app
 

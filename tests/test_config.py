@@ -14,7 +14,8 @@ GOOD_SECRET = "x" * 40
 
 @pytest.fixture
 def env(monkeypatch):
-    for name in ("LABINOV_ENV", "SECRET_KEY", "DATABASE_URL", "DEFAULT_LOCALE"):
+    for name in ("LABINOV_ENV", "SECRET_KEY", "DATABASE_URL", "DEFAULT_LOCALE", "BASE_URL",
+                 "HOST"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -31,6 +32,7 @@ def test_production_refuses_a_missing_default_or_weak_secret(env, secret):
 def test_production_starts_with_a_real_secret_and_development_without_one(env):
     env.setenv("LABINOV_ENV", "production")
     env.setenv("SECRET_KEY", GOOD_SECRET)
+    env.setenv("BASE_URL", "https://labinov.lan.go.id")
     assert Settings.from_env().production
     env.setenv("LABINOV_ENV", "development")
     env.delenv("SECRET_KEY")

@@ -136,10 +136,13 @@ def test_a_duplicate_mou_number_is_refused_and_nothing_is_stored(client, lan, s3
     page = response.get_data(as_text=True)  # what was typed is still there
     assert 'value="Fathul Huda"' in page and 'value="2023-04-02"' in page
     assert "please choose it again" in text(response)
-    # The same number for a PKS is another kind of agreement, so it is fine.
     ok = agreement(client, tenant.id, "mou", {**MOU, "number": "119/1388/414.103/2018"})
     assert ok.status_code == 302
+    # A number names one signed document: another region's MoU number is no PKS number.
     pks = agreement(client, tenant.id, "pks", {**PKS, "number": MOU["number"]})
+    assert pks.status_code == 400 and tenant_of().status == "mou_signed"
+    refused(pks, "Another MoU already has this number.")
+    pks = agreement(client, tenant.id, "pks", {**PKS, "number": "800/PKS/5/2018"})
     assert pks.status_code == 302 and tenant_of().status == "pks_signed"
 
 

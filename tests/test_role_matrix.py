@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from accounts_world import ROLES, World, add_user, build_world, request_client
 from conftest import PASSWORD
 
-from tenants.accounts.models import Invitation, Membership, Role, Token, User
+from tenants.accounts.models import Invitation, Membership, Role, SignIn, Token, User
 from tenants.db import db
 from tenants.onboarding.models import Agreement
 from tenants.registry import Tenant, TenantStatus
@@ -153,6 +153,7 @@ ROLE_MATRIX: dict[str, Route] = {
     "members.invite_member": POST(LAB_ADMINS),
     "members.resend": POST(LAB_ADMINS),
     "members.remove": POST(LAB_ADMINS),
+    "members.change_unit": GET_POST(LAB_ADMINS),
     # LAN.
     "lan.dashboard": GET(LAN_STAFF),
     "onboarding.tenant": GET(LAN_STAFF_OF_A),
@@ -243,8 +244,9 @@ class Browsers:
         self.tokens[role] = self._token(role)
 
     def _token(self, role: str) -> str:
-        return db.session.scalar(sa.select(User.session_token).where(
-            User.id == self.world.users[role].id))
+        """Whether the role's sign-in still holds: the newest live sign-in of the account."""
+        return db.session.scalar(sa.select(sa.func.max(SignIn.id)).where(
+            SignIn.user_id == self.world.users[role].id, SignIn.revoked_at.is_(None)))
 
     def __call__(self, role: str):
         browser = request_client(self.app)

@@ -193,9 +193,10 @@ def reset_password(session, link: Token, *, password: str, ip: str | None = None
 
 
 def change_password(session, user: User, password: str, *, ip: str | None = None) -> None:
-    """A new password; every other browser of the account is signed out."""
+    """A new password; every sign-in of the account ends, this browser's too (the caller
+    signs it in afresh, so a copy of its old cookies is worth nothing)."""
     user.set_password(password)
-    end_all(session, user, keep=user.current_sign_in)
+    end_all(session, user)
     record_platform(session, "account.password_changed", actor_id=user.id, target=user.email,
                     ip=ip)
 

@@ -18,6 +18,7 @@ from tenants.registry import Tenant, TenantStatus
 from tenants.scope import for_each_tenant
 from tenants.units.queries import unit_name
 from web.account.forms import ChangePasswordForm, ProfileForm
+from web.auth.views import start_session
 from web.extensions import limiter
 
 bp = Blueprint("account", __name__, url_prefix="/account", template_folder="templates")
@@ -99,9 +100,10 @@ def password():
     if not current_user.check_password(form.current.data):
         form.current.errors.append(_("This is not your current password."))
         return _render(password=form, status=400)
-    change_password(db.session, current_user._get_current_object(), form.password.data,
-                    ip=request.remote_addr)  # this browser stays signed in, every other not
-    db.session.commit()
+    user = current_user._get_current_object()
+    remembered = bool(user.current_sign_in and user.current_sign_in.remember)
+    change_password(db.session, user, form.password.data, ip=request.remote_addr)
+    start_session(user, remember=remembered)  # this browser goes on under a new sign-in
     flash(_("Your password has been changed. Every other device has been signed out."),
           "success")
     return redirect(url_for(".index"))
