@@ -12,6 +12,9 @@ from tenants.registry import Tenant
 
 
 class Agreement(PlatformModel):
+    """A signed MoU or PKS. A renewal is an agreement of its own that names the one it
+    renews; a tenant's current agreement of a kind is its latest."""
+
     __tablename__ = "agreement"
 
     MOU = "mou"
@@ -32,15 +35,21 @@ class Agreement(PlatformModel):
     document_key: Mapped[str | None] = mapped_column(sa.String(300))
     document_name: Mapped[str | None] = mapped_column(sa.String(200))
     document_size: Mapped[int | None] = mapped_column(sa.Integer)
+    renews_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("platform.agreement.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("platform.account.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = created_at()
 
     tenant: Mapped[Tenant] = relationship()
+    renews: Mapped[Agreement | None] = relationship(remote_side=[id])
 
     __table_args__ = (
         sa.UniqueConstraint("kind", "number"),
-        sa.UniqueConstraint("tenant_id", "kind"),
+        # Only the first agreement of each kind renews none; every later one renews another.
+        sa.Index("uq_agreement_first_of_kind", "tenant_id", "kind", unique=True,
+                 postgresql_where=sa.text("renews_id IS NULL")),
+        sa.UniqueConstraint("renews_id"),
         sa.CheckConstraint("kind IN ('mou', 'pks')", name="kind"),
         sa.CheckConstraint("valid_until >= valid_from", name="validity"),
     )

@@ -210,6 +210,43 @@ def record_agreement(session: Session, tenant: Tenant, kind: str, fields: dict,
     return agreement
 
 
+def check_renewal(session: Session, tenant: Tenant, kind: str, fields: dict) -> list[Refused]:
+    """What stands in the way of recording a renewal of the tenant's current `kind`."""
+    if tenant.status not in (TenantStatus.ACTIVE, TenantStatus.SUSPENDED):
+        return [Refused(_("Only the agreements of an active or suspended lab are renewed."))]
+    current = agreements_of(session, tenant.id).get(kind)
+    if current is None:
+        return [Refused(_("There is no agreement of this kind to renew yet."))]
+    problems = agreement_problems(session, tenant, kind, fields)
+    if not problems and fields["valid_from"] <= current.valid_from:
+        problems.append(Refused(_("A renewal starts after the agreement it renews (valid from "
+                                  "%(date)s).", date=format_date(current.valid_from)),
+                                "valid_from"))
+    return problems
+
+
+def record_renewal(session: Session, tenant: Tenant, kind: str, fields: dict,
+                   document: Document, *, actor_id: int | None,
+                   ip: str | None = None) -> Agreement:
+    """Record the renewal of the tenant's current MoU or PKS: an agreement of its own."""
+    problems = check_renewal(session, tenant, kind, fields)
+    if problems:
+        raise problems[0]
+    current = agreements_of(session, tenant.id)[kind]
+    agreement = Agreement(tenant_id=tenant.id, kind=kind, created_by_id=actor_id,
+                          renews=current, document_key=document.key,
+                          document_name=document.name, document_size=document.size,
+                          **{f: fields[f] for f in AGREEMENT_FIELDS})
+    session.add(agreement)
+    session.flush()
+    record_platform(session, f"agreement.{kind}_renewed", actor_id=actor_id,
+                    tenant_id=tenant.id, target=fields["number"], ip=ip,
+                    signed_on=fields["signed_on"].isoformat(),
+                    valid_until=fields["valid_until"].isoformat(),
+                    document=document.name, size=document.size)
+    return agreement
+
+
 # --- the Bappeda administrator and activation ----------------------------------------------
 
 def set_admin(session: Session, tenant: Tenant, *, name: str, email: str, locale: str,

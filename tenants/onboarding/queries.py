@@ -22,8 +22,17 @@ def activation_entry(session: Session, tenant_id: int) -> LedgerEntry | None:
 
 
 def agreements_of(session: Session, tenant_id: int) -> dict[str, Agreement]:
+    """The tenant's current MoU and PKS: the latest of each kind (renewals included)."""
     return {a.kind: a for a in session.scalars(
-        sa.select(Agreement).where(Agreement.tenant_id == tenant_id))}
+        sa.select(Agreement).where(Agreement.tenant_id == tenant_id)
+        .order_by(Agreement.valid_from, Agreement.id))}
+
+
+def agreement_history(session: Session, tenant_id: int) -> list[Agreement]:
+    """Every agreement of the tenant, newest first."""
+    return list(session.scalars(
+        sa.select(Agreement).where(Agreement.tenant_id == tenant_id)
+        .order_by(Agreement.valid_from.desc(), Agreement.id.desc())))
 
 
 def assigned_tenant_ids(user) -> sa.Select:
