@@ -1,3 +1,26 @@
-from web.lab.views import bp
+"""A tenant's lab: one parent blueprint under `/<tenant>/`, with a child blueprint per area.
+
+Every view here runs inside the tenant scope set up by `web.tenancy`, signed in."""
+
+from flask import Blueprint
+from flask_login import login_required
+
+from web.lab import views
+
+bp = Blueprint("lab", __name__, url_prefix="/<tenant:tenant>", template_folder="templates")
+
+# The areas of the lab, each a blueprint of its own (endpoints `lab.<area>.<view>`).
+AREAS = ()
+for area in AREAS:
+    bp.register_blueprint(area)
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    return None
+
+
+bp.add_url_rule("/", "home", views.home)
 
 __all__ = ["bp"]

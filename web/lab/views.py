@@ -1,10 +1,9 @@
-"""A tenant's lab. Every view here runs inside the tenant scope set up by `web.tenancy`."""
+"""The lab's home page."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, g, render_template
-from flask_login import login_required
+from flask import g, render_template
 
 from tenants.accounts.models import Membership
 from tenants.db import db
@@ -12,16 +11,7 @@ from tenants.units.queries import count_by_kind
 from tenants.units.queries import units as lab_units
 from web.access import roles_required
 
-bp = Blueprint("lab", __name__, url_prefix="/<tenant:tenant>", template_folder="templates")
 
-
-@bp.before_request
-@login_required
-def _signed_in():
-    return None
-
-
-@bp.get("/")
 @roles_required()
 def home():
     units = sorted(lab_units(db.session), key=lambda u: (u.kind, u.name))
