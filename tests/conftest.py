@@ -28,12 +28,14 @@ import sqlalchemy as sa
 from clients import RequestClient
 from sqlalchemy.engine import make_url
 
+from infra.services import ensure_app_role
 from tenants.config import Settings
 from tenants.db import db
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "correct-horse-battery"
+APP_ROLE = "labinov_test"
 
 
 def free_port() -> int:
@@ -58,12 +60,19 @@ def database_url():
     server = make_url(os.environ.get("TEST_DATABASE_URL", DEFAULT_PG))
     name = f"labinov_test_{os.getpid()}_{secrets.token_hex(3)}"
     admin = sa.create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    yield server.set(database=name).render_as_string(hide_password=False)
+    # The app connects as a role that owns its schemas and is no superuser, as in production.
+    yield ensure_app_role(server.render_as_string(hide_password=False), APP_ROLE, name)
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def admin_database_url(database_url):
+    """The test database as TEST_DATABASE_URL's administrative role (a superuser)."""
+    server = make_url(os.environ.get("TEST_DATABASE_URL", DEFAULT_PG))
+    return server.set(database=make_url(database_url).database).render_as_string(
+        hide_password=False)
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from tenants.db import db
 
@@ -22,6 +22,9 @@ def _messages(code: int) -> tuple[str, str]:
                                       "a scan at 150 dpi) and send the form again.")),
         414: (_("Address too long"), _("This address is too long to be read. Go back and try "
                                        "again with fewer search words or filters.")),
+        503: (_("Not available just now"),
+              _("This cannot be done just now. Nothing was lost; please try again in a few "
+                "minutes.")),
         429: (_("Too many attempts"),
               _("Too many attempts in a short time. Please wait a minute and try again.")),
     }.get(code, (_("Something went wrong"),
@@ -30,6 +33,10 @@ def _messages(code: int) -> tuple[str, str]:
 
 def _render(error: HTTPException):
     code = error.code or 500
+    if isinstance(error, SecurityError):
+        # A Host header that is not ours (production's TRUSTED_HOSTS): no page of ours can
+        # be built for a request to another site's name.
+        return "Bad request: unknown host", 400, {"Content-Type": "text/plain; charset=utf-8"}
     if code >= 500:
         # The failed request's transaction may be broken; the page must not depend on it.
         db.session.rollback()
@@ -46,6 +53,6 @@ def _csrf_failed(error: CSRFError):
 
 
 def init_app(app: Flask) -> None:
-    for code in (400, 403, 404, 405, 410, 413, 414, 429, 500):
+    for code in (400, 403, 404, 405, 410, 413, 414, 429, 500, 503):
         app.register_error_handler(code, _render)
     app.register_error_handler(CSRFError, _csrf_failed)

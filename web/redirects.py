@@ -10,14 +10,14 @@ from its path and query alone.
 from __future__ import annotations
 
 import unicodedata
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 
 def local_target(value: str | None) -> str | None:
     """`value` as a same-site path (with its query), or None if it could lead elsewhere."""
     if not value or not isinstance(value, str) or len(value) > 2000:
         return None
-    if "\\" in value or any(c.isspace() or unicodedata.category(c)[0] == "C" for c in value):
+    if _unsafe(value):
         return None
     try:
         parts = urlsplit(value)
@@ -25,6 +25,12 @@ def local_target(value: str | None) -> str | None:
         return None
     if parts.scheme or parts.netloc or not parts.path.startswith("/"):
         return None
-    if parts.path.startswith("//"):
+    # The path once decoded too: an encoded tab, backslash or second slash is refused.
+    path = unquote(parts.path)
+    if path.startswith("//") or _unsafe(path):
         return None
     return urlunsplit(("", "", parts.path, parts.query, ""))
+
+
+def _unsafe(text: str) -> bool:
+    return "\\" in text or any(c.isspace() or unicodedata.category(c)[0] == "C" for c in text)

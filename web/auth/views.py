@@ -8,6 +8,7 @@ the form's POST uses the token.
 
 from __future__ import annotations
 
+import logging
 from contextlib import nullcontext
 
 from flask import (
@@ -30,7 +31,9 @@ from flask_login import (
     logout_user,
     user_loaded_from_cookie,
 )
+from redis.exceptions import RedisError
 
+from jobs.accounts import enqueue_reset_request
 from tenants.accounts import sessions
 from tenants.accounts.messages import summary, who_to_ask
 from tenants.accounts.models import (
@@ -50,7 +53,6 @@ from tenants.accounts.operations import (
     accept_invitation,
     find_link,
     link_problem,
-    request_reset,
 )
 from tenants.accounts.operations import reset_password as set_new_password
 from tenants.accounts.queries import find_user
@@ -72,6 +74,8 @@ from web.i18n import LOCALE_COOKIE
 from web.redirects import local_target
 
 bp = Blueprint("auth", __name__, url_prefix="/auth", template_folder="templates")
+log = logging.getLogger(__name__)
+
 
 def load_user(key: str) -> User | None:
     """Flask-Login's loader: the account of a sign-in that still holds."""
@@ -125,10 +129,10 @@ def sign_in():
         if not throttle.claim(limits):
             abort(429)
         user = find_user(form.email.data)
-        # A missing account costs a password check too: the timing tells nothing.
+        # A missing or closed account costs a password check too: the timing tells nothing.
         if user is None:
             verify_dummy(form.password.data)
-        elif user.active and user.check_password(form.password.data):
+        elif user.check_password(form.password.data) and user.active:
             throttle.release(limits)
             start_session(user, remember=form.remember.data)
             return redirect(local_target(form.next.data) or home_for(user))
@@ -232,9 +236,12 @@ def _reset_email_key() -> str:
 def reset_request():
     form = ResetRequestForm()
     if form.validate_on_submit():
-        request_reset(form.email.data)
-        db.session.commit()
-        # The same answer whether or not the address has an account.
+        try:
+            enqueue_reset_request(form.email.data)
+        except RedisError:
+            log.exception("could not enqueue a reset request")
+            abort(503)
+        # The same answer, after the same work, whether or not the address has an account.
         return render_template("auth/reset_request.html", form=form,
                                sent_to=form.email.data.strip(),
                                minutes=int(RESET_LIFETIME.total_seconds() // 60))
