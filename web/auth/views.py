@@ -87,6 +87,7 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(safe_next(request.args.get("next")) or home_for(current_user))
     form = SignInForm(next=request.args.get("next"))
+    refused = None
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         user = db.session.scalar(sa.select(User).where(sa.func.lower(User.email) == email))
@@ -95,8 +96,9 @@ def sign_in():
             db.session.commit()
             login_user(user, remember=form.remember.data)
             return redirect(safe_next(form.next.data) or home_for(user))
-        flash(_("The email or password is not right."), "error")
-    return render_template("auth/sign_in.html", form=form)
+        # Said once, above the form, and both fields point to it: either may be wrong.
+        refused = _("The email or password is not right.")
+    return render_template("auth/sign_in.html", form=form, refused=refused)
 
 
 @bp.post("/sign-out")
