@@ -22,9 +22,13 @@ AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 IMPACTS = ("serious", "critical")
 
+# One run at a time per page (a check as the page loads and one for a screenshot may meet).
 _RUN = """async (tags) => {
-  const result = await window.axe.run(document, {
+  const run = () => window.axe.run(document, {
     runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  const next = (window.__axeRuns || Promise.resolve()).then(run, run);
+  window.__axeRuns = next.catch(() => null);
+  const result = await next;
   return result.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
     nodes: v.nodes.map(n => ({target: n.target.map(String).join(' '), impact: n.impact,
@@ -68,7 +72,7 @@ class AccessibilityError(AssertionError):
 
 def _inject(page) -> None:
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.evaluate(AXE_SOURCE + "\n;0")
+        page.evaluate("if (typeof window.axe !== 'object') {\n" + AXE_SOURCE + "\n}\n;0")
 
 
 def axe_violations(page, impacts=IMPACTS) -> list[dict]:
