@@ -22,10 +22,14 @@ AXE_SOURCE = (Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js").read
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 IMPACTS = ("serious", "critical")
 
-# One run at a time per page (a check as the page loads and one for a screenshot may meet).
+# One run at a time per page (a check as the page loads and one for a screenshot may meet),
+# each after the transitions under way have ended (a menu fading in is not yet its colours).
 _RUN = """async (tags) => {
-  const run = () => window.axe.run(document, {
-    runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+  const settled = () => Promise.all(document.getAnimations()
+    .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+    .map(a => a.finished.catch(() => null)));
+  const run = () => settled().then(() => window.axe.run(document, {
+    runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']}));
   const next = (window.__axeRuns || Promise.resolve()).then(run, run);
   window.__axeRuns = next.catch(() => null);
   const result = await next;
