@@ -234,8 +234,13 @@ def test_tables_that_scroll_sideways_on_a_phone_can_be_scrolled_by_keyboard(phon
             wrap.focus()
             phone_page.keyboard.press("ArrowRight")
             phone_page.keyboard.press("ArrowRight")
-            wrap.evaluate("el => new Promise(done => setTimeout(done, 400))")  # smooth scroll
-            assert wrap.evaluate("el => el.scrollLeft") > 0, path
+            # Arrow keys scroll it (smoothly: give it up to five seconds).
+            assert wrap.evaluate("""el => new Promise(done => {
+                const start = Date.now();
+                (function poll() {
+                  if (el.scrollLeft > 0 || Date.now() - start > 5000) done(el.scrollLeft);
+                  else setTimeout(poll, 50);
+                })(); })""") > 0, path
             checked += 1
     assert checked >= 3  # history, activity and the audit log at least
 
