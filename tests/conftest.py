@@ -488,31 +488,46 @@ def browser():
 
 
 def _page(browser, live_server, **options):
+    from accessibility.axe import watch
+
     context = browser.new_context(base_url=live_server, locale="id-ID",
                                   timezone_id="Asia/Jakarta", **options)
     context.set_default_timeout(10_000)
-    return context, context.new_page()
+    page = context.new_page()
+    watch(page)  # every page it loads is checked: axe-core's WCAG A/AA rules, no sideways scroll
+    return context, page
 
 
 @pytest.fixture
 def page(browser, live_server):
-    """A desktop page (1280x900); `page.goto("/")` opens the live server."""
+    """A desktop page (1280x900); `page.goto("/")` opens the live server. Each page it loads
+    must pass tests/accessibility/axe.py's checks (the test errors at teardown otherwise)."""
+    from accessibility.axe import report
+
     context, page = _page(browser, live_server, viewport={"width": 1280, "height": 900})
     yield page
     context.close()
+    report(page)
 
 
 @pytest.fixture
 def phone_page(browser, live_server):
-    """A phone-sized page (390x844, touch)."""
+    """A phone-sized page (390x844, touch), checked as `page` is."""
+    from accessibility.axe import report
+
     context, page = _page(browser, live_server, viewport={"width": 390, "height": 844},
                           is_mobile=True, has_touch=True)
     yield page
     context.close()
+    report(page)
 
 
 def screenshot(page, name: str) -> Path:
-    """Save a full-page PNG under test-artifacts/screenshots/ and return its path."""
+    """Save a full-page PNG under test-artifacts/screenshots/ and return its path; the page
+    as shown must pass the accessibility checks (tests/accessibility/axe.py)."""
+    from accessibility.axe import assert_accessible
+
+    assert_accessible(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)

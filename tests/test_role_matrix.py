@@ -131,6 +131,7 @@ ARGUMENTS: dict[str, Callable[[Need], object]] = {
 ROLE_MATRIX: dict[str, Route] = {
     # Public pages and the way in.
     "public.index": GET(PUBLIC),
+    "public.favicon": GET(PUBLIC),
     "i18n.switch": POST(PUBLIC),
     "auth.sign_in": GET_POST(PUBLIC, why="signed-in people are sent on to their lab"),
     "auth.sign_out": POST(SIGNED_IN),

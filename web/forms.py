@@ -17,11 +17,49 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import flask_wtf
 from flask import flash, request
+from flask_babel import get_translations
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.validators import Length
 
 from tenants.db import db
 from tenants.refusal import Refused
+
+# WTForms' own messages that a form of ours can show (a field that cannot read what was sent),
+# listed so that `labinov i18n extract` takes them into the catalogs. WTForms ships no
+# Indonesian; `FlaskForm` below looks them up in Labinov's catalogs instead.
+FRAMEWORK_MESSAGES = (
+    _l("Not a valid choice."),
+    _l("Invalid Choice: could not coerce."),
+    _l("Not a valid date value."),
+)
+TOO_LONG = _l("Use at most %(max)d characters (this has %(length)d).")
+
+
+def at_most(n: int) -> Length:
+    """A length limit that says so in the reader's language (no maxlength attribute cuts the
+    text: the field macro leaves it out, and this message says what to shorten)."""
+    return Length(max=n, message=TOO_LONG)
+
+
+class _Catalog:
+    """WTForms' translations interface over the app's catalogs, in the request's language."""
+
+    def gettext(self, string):
+        return get_translations().ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return get_translations().ungettext(singular, plural, n)
+
+
+class FlaskForm(flask_wtf.FlaskForm):
+    """Flask-WTF's form, with WTForms' own messages in the reader's language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _Catalog()
 
 
 def place(form, refusal: Refused) -> str | None:

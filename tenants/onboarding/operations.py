@@ -156,28 +156,31 @@ def check_agreement(session: Session, tenant: Tenant, kind: str, fields: dict) -
 
 def agreement_problems(session: Session, tenant: Tenant, kind: str,
                        fields: dict) -> list[Refused]:
-    """What is wrong with the agreement's fields, each on its field, all at once."""
-    missing = [f for f in AGREEMENT_FIELDS if not fields.get(f)]
-    if missing:
-        return [Refused(_("This field is required."), f) for f in missing]
-    problems = []
-    if fields["valid_until"] < fields["valid_from"]:
+    """What is wrong with the agreement's fields, each on its field, all at once: the missing
+    ones, and every rule broken by the fields that are there (so that a form shows the broken
+    rules together with the missing fields, not one round after the other)."""
+    problems = [Refused(_("This field is required."), f) for f in AGREEMENT_FIELDS
+                if not fields.get(f)]
+    signed_on, valid_from, valid_until = (fields.get("signed_on"), fields.get("valid_from"),
+                                          fields.get("valid_until"))
+    if valid_from and valid_until and valid_until < valid_from:
         problems.append(Refused(_("The end of the validity period is before its start."),
                                 "valid_until"))
-    if fields["signed_on"] > today_in(tenant.timezone):
+    if signed_on and signed_on > today_in(tenant.timezone):
         problems.append(Refused(_("The signing date is in the future. Record an agreement "
                                   "once it has been signed."), "signed_on"))
-    elif kind == Agreement.PKS:
+    elif signed_on and kind == Agreement.PKS:
         mou = agreements_of(session, tenant.id).get(Agreement.MOU)
-        if mou is not None and fields["signed_on"] < mou.signed_on:
+        if mou is not None and signed_on < mou.signed_on:
             problems.append(Refused(
                 _("The PKS cannot be signed before the MoU (signed on %(date)s).",
                   date=format_date(mou.signed_on)), "signed_on"))
     # A number names one signed document: no other MoU or PKS, of any region, carries it.
-    taken = session.scalar(sa.select(Agreement.kind).where(
-        Agreement.number == fields["number"]).limit(1))
-    if taken is not None:
-        problems.append(Refused(duplicate_number(taken), "number"))
+    if fields.get("number"):
+        taken = session.scalar(sa.select(Agreement.kind).where(
+            Agreement.number == fields["number"]).limit(1))
+        if taken is not None:
+            problems.append(Refused(duplicate_number(taken), "number"))
     return problems
 
 

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from web.forms import FlaskForm, at_most
 
 PASSWORD_MIN = 10
 
@@ -18,7 +19,7 @@ class SignInForm(FlaskForm):
 class PasswordMixin:
     password = PasswordField(_l("New password"), validators=[
         DataRequired(_l("Choose a password.")),
-        Length(min=PASSWORD_MIN, max=200, message=_l("Use at least 10 characters."))],
+        Length(min=PASSWORD_MIN, message=_l("Use at least 10 characters.")), at_most(200)],
         description=_l("At least 10 characters. A few unrelated words are easy to remember "
                        "and hard to guess."))
     confirm = PasswordField(_l("New password, again"), validators=[
@@ -28,7 +29,7 @@ class PasswordMixin:
 
 class AcceptInvitationForm(PasswordMixin, FlaskForm):
     name = StringField(_l("Your name"), validators=[
-        DataRequired(_l("Enter your name.")), Length(max=120)],
+        DataRequired(_l("Enter your name.")), at_most(120)],
         description=_l("As colleagues should see it, with titles if you use them."))
 
 

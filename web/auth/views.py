@@ -122,7 +122,7 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(local_target(request.args.get("next")) or home_for(current_user))
     form = SignInForm(next=request.args.get("next"))
-    wrong = False
+    refused = None
     if form.validate_on_submit():
         # Counted before the password is checked, so parallel guesses cannot overshoot.
         limits = throttle.sign_in_limits(form.email.data)
@@ -136,9 +136,9 @@ def sign_in():
             throttle.release(limits)
             start_session(user, remember=form.remember.data)
             return redirect(local_target(form.next.data) or home_for(user))
-        wrong = True
-        flash(_("The email or password is not right."), "error")
-    return render_template("auth/sign_in.html", form=form, wrong=wrong)
+        # Said once, above the form, and both fields point to it: either may be wrong.
+        refused = _("The email or password is not right.")
+    return render_template("auth/sign_in.html", form=form, refused=refused)
 
 
 @bp.post("/sign-out")

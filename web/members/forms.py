@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Optional, ValidationError
 
 from tenants.accounts.models import Role
+from web.forms import FlaskForm, at_most
 from web.i18n import LOCALE_NAMES
 from web.labels import ROLE
 
@@ -15,9 +15,9 @@ def _optional_int(value):
 class InviteForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[
         DataRequired(_l("Enter the person's email address.")),
-        Email(_l("Enter an email address like name@example.go.id.")), Length(max=254)])
+        Email(_l("Enter an email address like name@example.go.id.")), at_most(254)])
     name = StringField(_l("Name"), validators=[
-        DataRequired(_l("Enter the person's name.")), Length(max=120)])
+        DataRequired(_l("Enter the person's name.")), at_most(120)])
     locale = SelectField(_l("Language of the invitation"), choices=list(LOCALE_NAMES.items()))
 
 

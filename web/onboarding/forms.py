@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, FileField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, InputRequired, Optional
 
 from tenants import zones
+from web.forms import FlaskForm, at_most
 from web.i18n import LOCALE_NAMES
 from web.uploads import PdfFile
 
@@ -34,19 +34,19 @@ class AgreementForm(FlaskForm):
     """An MoU or a PKS: what was signed, by whom, for how long, and the signed scan."""
 
     number = StringField(_l("Agreement number"), validators=[
-        DataRequired(message=REQUIRED), Length(max=100)],
+        DataRequired(message=REQUIRED), at_most(100)],
         description=_l("As written on the signed document, e.g. 119/1387/414.103/2018"))
     signed_on = _date(_l("Signing date"))
     valid_from = _date(_l("Valid from"))
     valid_until = _date(_l("Valid until"))
     lan_signatory_name = StringField(_l("Name"), validators=[
-        DataRequired(message=REQUIRED), Length(max=120)])
+        DataRequired(message=REQUIRED), at_most(120)])
     lan_signatory_title = StringField(_l("Title"), validators=[
-        DataRequired(message=REQUIRED), Length(max=160)])
+        DataRequired(message=REQUIRED), at_most(160)])
     regional_signatory_name = StringField(_l("Name"), validators=[
-        DataRequired(message=REQUIRED), Length(max=120)])
+        DataRequired(message=REQUIRED), at_most(120)])
     regional_signatory_title = StringField(_l("Title"), validators=[
-        DataRequired(message=REQUIRED), Length(max=160)])
+        DataRequired(message=REQUIRED), at_most(160)])
     document = FileField(_l("Signed document (scanned PDF)"), validators=[PdfFile()],
                          render_kw={"accept": "application/pdf,.pdf"})
 
@@ -61,11 +61,11 @@ class AdminForm(FlaskForm):
     """The Bappeda administrator who is invited when the tenant is activated."""
 
     admin_name = StringField(_l("Full name"), validators=[
-        DataRequired(message=REQUIRED), Length(max=120)])
+        DataRequired(message=REQUIRED), at_most(120)])
     admin_email = EmailField(_l("Email"), validators=[
         DataRequired(message=REQUIRED),
         Email(message=_l("Enter an email address such as name@example.go.id.")),
-        Length(max=254)])
+        at_most(254)])
     admin_locale = SelectField(_l("Language of the invitation"), choices=LOCALE_CHOICES,
                                default="id")
 
@@ -76,4 +76,4 @@ class ActionForm(FlaskForm):
 
 class LifecycleForm(FlaskForm):
     reason = TextAreaField(_l("Reason (kept in the history)"), validators=[
-        Optional(), Length(max=500)], render_kw={"rows": 2})
+        Optional(), at_most(500)], render_kw={"rows": 2})

@@ -153,32 +153,31 @@ def _agreement(tenant_id: int, kind: str):
     except Refused as refusal:  # out of order: say why and go where the flow is
         flash(refusal.message, "error")
         return redirect(tenant_page(tenant))
-    if form.validate_on_submit() or (post and _fields_valid(form)):
-        # The agreement's own checks run even when only the file was refused, so that
-        # every problem shows at once.
+    form.validate_on_submit()
+    if post and "csrf_token" in form.errors:
+        error = _("The form had expired. Please submit it again.")
+    elif post:
+        # Every problem at once: the form's own checks (the file's included) and the
+        # agreement's rules on whichever fields passed them, even when others are missing.
         fields = form.fields()
-        problems = onboarding.agreement_problems(db.session, tenant, kind, fields)
+        refused = {name for name in fields if getattr(form, name).errors}
+        problems = [p for p in onboarding.agreement_problems(
+            db.session, tenant, kind,
+            {name: value for name, value in fields.items() if name not in refused})
+            if p.field not in refused]
         for problem in problems:
             error = place(form, problem) or error
-        if not problems and not form.errors:
+        if not form.errors:
             saved, error = _store_and_record(form, tenant, kind, fields)
             if saved:
                 flash(_("The MoU is recorded. Next: record the PKS.") if kind == Agreement.MOU
                       else _("The PKS is recorded. Next: enter the Bappeda administrator."),
                       "success")
                 return redirect(tenant_page(tenant))
-    elif post and "csrf_token" in form.errors:
-        error = _("The form had expired. Please submit it again.")
     status = 400 if post else 200
     return render_template("onboarding/agreement.html", form=form, tenant=tenant,
                            kind=kind, error=error, mou=agreements.get(Agreement.MOU),
                            file_lost=post), status
-
-
-def _fields_valid(form: AgreementForm) -> bool:
-    """Whether everything but the file passed the form's own checks."""
-    return not any(getattr(form, name).errors for name in onboarding.AGREEMENT_FIELDS) \
-        and "csrf_token" not in form.errors
 
 
 def _store_and_record(form: AgreementForm, tenant: Tenant, kind: str,
