@@ -136,7 +136,7 @@ def _renumber(session: Session, idea: Idea) -> list[Milestone]:
     """The plan in its order, numbered 1, 2, 3... again (after a removal or a tie)."""
     plan = session.scalars(sa.select(Milestone).where(Milestone.idea_id == idea.id)
                            .order_by(Milestone.position, Milestone.id)
-                           .with_for_update()).all()
+                           .with_for_update(of=Milestone)).all()
     for number, step in enumerate(plan, start=1):
         if step.position != number:
             step.position = number
