@@ -145,6 +145,9 @@ def move(session: Session, idea: Idea, to: Stage, *, actor_id: int | None,
     current = Stage(idea.stage)
     if to not in (current.next, current.previous):
         raise Refused(_("An idea moves one stage at a time."))
+    if to == Stage.DRUM_UP:
+        # Drum-up is the lab's commitment to innovate; an idea is born in diagnose.
+        raise Refused(_("An idea starts in diagnose; it does not go back to drum-up."))
     action = "moved" if to == current.next else "moved_back"
     reason = (override_reason or "").strip() or None
     if to == current.next:
