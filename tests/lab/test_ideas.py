@@ -12,8 +12,14 @@ import sqlalchemy as sa
 from tenants.audit.models import LabAuditEntry
 from tenants.cohorts.models import LabSummary
 from tenants.db import db
-from tenants.lab.models import Attachment, Idea, IdeaEvent, RpjmdIndicator, RpjmdPeriod
-from tenants.lab.models import RpjmdPriority
+from tenants.lab.models import (
+    Attachment,
+    Idea,
+    IdeaEvent,
+    RpjmdIndicator,
+    RpjmdPeriod,
+    RpjmdPriority,
+)
 from tenants.lab.operations import ideas as idea_operations
 from tenants.scope import tenant_session
 from tenants.units.models import Person, Unit
@@ -148,7 +154,7 @@ def test_the_list_counts_done_and_late_milestones(client, world):
 @pytest.fixture
 def rpjmd(world):
     with tenant_session(world.a.ref()) as s:
-        period = RpjmdPeriod(title="RPJMD 2025–2029", starts_year=2025, ends_year=2029)
+        period = RpjmdPeriod(title="RPJMD 2025-2029", starts_year=2025, ends_year=2029)
         s.add(period)
         s.flush()
         misi = RpjmdPriority(period_id=period.id, kind="misi", code="M1", text="Misi satu")

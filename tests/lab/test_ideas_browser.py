@@ -13,8 +13,14 @@ import pytest
 from tenants.accounts.models import Role
 from tenants.cohorts.operations import tenant_today
 from tenants.db import db
-from tenants.lab.models import Attachment, Idea, Milestone, RpjmdIndicator, RpjmdPeriod
-from tenants.lab.models import RpjmdPriority
+from tenants.lab.models import (
+    Attachment,
+    Idea,
+    Milestone,
+    RpjmdIndicator,
+    RpjmdPeriod,
+    RpjmdPriority,
+)
 from tenants.lab.operations import attachments, plans
 from tenants.scope import tenant_session
 from tenants.units.models import Person
@@ -47,7 +53,7 @@ def lab(world):
     """Lab A with its RPJMD, people, and one idea well under way (plan, files, comments)."""
     cohort = enrol(world.a, world.b)
     with tenant_session(world.a.ref()) as s:
-        period = RpjmdPeriod(title="RPJMD Kabupaten Probolinggo 2025–2029", starts_year=2025,
+        period = RpjmdPeriod(title="RPJMD Kabupaten Probolinggo 2025-2029", starts_year=2025,
                              ends_year=2029)
         misi = RpjmdPriority(period=period, kind="misi", code="M2", position=1,
                              text="Meningkatkan kualitas sumber daya manusia")

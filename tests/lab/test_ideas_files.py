@@ -92,7 +92,7 @@ def test_files_are_taken_for_what_they_contain(client, world, idea, s3_server):
         (office(XLSX_MAIN, "xl/workbook.xml"), "anggaran", "evidence",
          "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "anggaran.xlsx"),
     ]
-    for content, name, kind, content_type, shown in cases:
+    for content, name, kind, _type, _shown in cases:
         r = upload(client, idea, content, name, kind)
         assert r.status_code == 302, (name, text_of(r))
     rows = stored(world.a)
