@@ -38,6 +38,11 @@ LAB_ADMINS = (IN, NO, OK, NO, NF, OK, NF)           # Bappeda of A, and LAN admi
 LAN_STAFF = (IN, NO, NO, OK, OK, OK, OK)            # LAN administrators and coaches
 LAN_STAFF_OF_A = (IN, NO, NO, OK, NF, OK, NF)       # coaches see only the labs they coach
 LAN_ADMINS = (IN, NO, NO, NO, NO, OK, NO)
+# Ideas: innovators (their own unit's, here unit A's) and Bappeda change; coaches and LAN
+# administrators read; coaches comment; a comment is changed by its author (bappeda_a here).
+LAB_EDITORS = (IN, OK, OK, NO, NF, NO, NF)
+LAB_COMMENTERS = (IN, OK, OK, OK, NF, NO, NF)
+COMMENT_AUTHOR = (IN, NO, OK, NO, NF, NO, NF)
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,72 @@ def fresh_link(kind: str):
     return make
 
 
+# --- Ideas, action plans, files and comments (issue 9) ---------------------------------------
+# One idea per lab and test, in unit A's (or B's) unit; each milestone, file and comment is
+# made fresh on it, so a request that removes one leaves the next its own.
+
+def _idea(need: Need) -> int:
+    ideas = need.__dict__.setdefault("ideas", {})
+    if need.tenant not in ideas:
+        from tenants.cohorts.models import Cohort, Enrolment
+        from tenants.lab.models import Idea
+        from tenants.scope import tenant_session
+
+        tenant = need.world.tenant(need.tenant)
+        cohort = Cohort(name=f"Matrix cohort {need.tenant} {need.next()}", year=2026)
+        db.session.add_all([cohort, Enrolment(cohort=cohort, tenant_id=tenant.id)])
+        db.session.commit()
+        with tenant_session(tenant.ref()) as session:
+            idea = Idea(cohort_id=cohort.id, unit_id=need.world.unit_ids[need.tenant],
+                        title="Inovasi Layanan Online Aja", acronym="Inol Aja",
+                        problem="Antrean panjang", root_causes="Pendaftaran manual")
+            session.add(idea)
+            session.flush()
+            ideas[need.tenant] = idea.id
+            session.commit()
+    return ideas[need.tenant]
+
+
+def _idea_row(need: Need, make) -> int:
+    from tenants.lab.models import Idea
+    from tenants.scope import tenant_session
+
+    idea_id = _idea(need)
+    with tenant_session(need.world.tenant(need.tenant).ref()) as session:
+        row = make(session.get(Idea, idea_id))
+        session.add(row)
+        session.flush()
+        row_id = row.id
+        session.commit()
+    return row_id
+
+
+def fresh_milestone(need: Need) -> int:
+    from tenants.lab.models import Milestone
+
+    return _idea_row(need, lambda idea: Milestone(idea_id=idea.id, title="Sosialisasi",
+                                                  position=need.next()))
+
+
+def fresh_attachment(need: Need) -> int:
+    from tenants.lab.models import Attachment
+    from tenants.storage import tenant_key
+
+    key = tenant_key(need.world.tenant(need.tenant).id, "ideas", "x", f"{need.next()}.pdf")
+    return _idea_row(need, lambda idea: Attachment(
+        idea_id=idea.id, kind="evidence", key=key, filename="bukti.pdf",
+        content_type="application/pdf", size=1000))
+
+
+def fresh_comment(need: Need) -> int:
+    from tenants.lab.models import Comment
+
+    author = need.world.users["bappeda_a"]
+    return _idea_row(need, lambda idea: Comment(idea_id=idea.id, author_id=author.id,
+                                                author_name=author.name, body="Bagus.",
+                                                mentions=[]))
+
+
 ARGUMENTS: dict[str, Callable[[Need], object]] = {
     "tenant": lambda need: need.world.tenant(need.tenant).slug,
     "tenant_id": lambda need: need.world.tenant(need.tenant).id,
@@ -125,6 +196,10 @@ ARGUMENTS: dict[str, Callable[[Need], object]] = {
     "kind": lambda need: "mou",
     "code": lambda need: "35.74",  # Kota Probolinggo: no tenant yet
     "action": lambda need: "suspend",
+    "idea_id": _idea,
+    "milestone_id": fresh_milestone,
+    "attachment_id": fresh_attachment,
+    "comment_id": fresh_comment,
 }
 
 
@@ -155,6 +230,22 @@ ROLE_MATRIX: dict[str, Route] = {
     "members.resend": POST(LAB_ADMINS),
     "members.remove": POST(LAB_ADMINS),
     "members.change_unit": GET_POST(LAB_ADMINS),
+    # Ideas, action plans, files and comments (issue 9).
+    "lab.ideas.index": GET(LAB_MEMBERS),
+    "lab.ideas.new": GET_POST(LAB_EDITORS),
+    "lab.ideas.show": GET(LAB_MEMBERS),
+    "lab.ideas.edit": GET_POST(LAB_EDITORS),
+    "lab.ideas.move": POST(LAB_EDITORS),
+    "lab.evidence.upload": POST(LAB_EDITORS),
+    "lab.evidence.download": GET(LAB_MEMBERS, why="a link that expires in minutes"),
+    "lab.evidence.delete": POST(LAB_EDITORS),
+    "lab.plans.add": POST(LAB_EDITORS),
+    "lab.plans.edit": GET_POST(LAB_EDITORS),
+    "lab.plans.delete": POST(LAB_EDITORS),
+    "lab.plans.order": POST(LAB_EDITORS),
+    "lab.plans.note": POST(LAB_EDITORS),
+    "lab.coaching.add": POST(LAB_COMMENTERS),
+    "lab.coaching.edit": GET_POST(COMMENT_AUTHOR, why="only the author changes a comment"),
     # LAN.
     "lan.dashboard": GET(LAN_STAFF),
     "onboarding.tenant": GET(LAN_STAFF_OF_A),

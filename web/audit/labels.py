@@ -47,6 +47,22 @@ ACTIONS = {
     "people.invited": _l("Person invited"),
     "people.invitation_resent": _l("Invitation sent again"),
     "people.removed": _l("Person removed"),
+    # Ideas, action plans and coaching.
+    "idea.created": _l("Idea entered"),
+    "idea.edited": _l("Idea changed"),
+    "idea.moved": _l("Idea moved to the next stage"),
+    "idea.moved_back": _l("Idea moved back a stage"),
+    "idea.moved_overridden": _l("Idea moved on with its gate overridden"),
+    "idea.file_added": _l("File attached to an idea"),
+    "idea.file_removed": _l("File removed from an idea"),
+    "plan.milestone_added": _l("Milestone added"),
+    "plan.milestone_changed": _l("Milestone changed"),
+    "plan.milestone_moved": _l("Milestone moved in the plan"),
+    "plan.milestone_removed": _l("Milestone removed"),
+    "plan.note_added": _l("Progress note written"),
+    "comment.added": _l("Comment posted"),
+    "comment.replied": _l("Reply posted"),
+    "comment.edited": _l("Comment changed"),
 }
 
 

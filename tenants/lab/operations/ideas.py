@@ -63,7 +63,8 @@ def _check(session: Session, values: dict) -> None:
                           "indicator_id")
 
 
-def _clean(values: dict) -> dict:
+def clean(values: dict) -> dict:
+    """Form values as they would be saved: stripped, empty as None, urusan once each."""
     out = {}
     for field in FIELDS:
         if field not in values:
@@ -82,7 +83,7 @@ def _clean(values: dict) -> dict:
 def create(session: Session, *, cohort_id: int, values: dict, innovator_ids: list[int],
            actor_id: int | None, ip: str | None = None) -> Idea:
     """A new idea of the current lab in `cohort_id`; it starts in diagnose."""
-    values = _clean(values)
+    values = clean(values)
     _check(session, values)
     idea = Idea(cohort_id=cohort_id, stage=Stage.DIAGNOSE, created_by_id=actor_id,
                 updated_by_id=actor_id, **values)
@@ -103,7 +104,7 @@ def update(session: Session, idea: Idea, *, version: int, values: dict,
     Raises StaleIdea when someone saved in between (the form's version is not the idea's)."""
     if version != idea.version:
         raise StaleIdea(idea)
-    values = _clean(values)
+    values = clean(values)
     _check(session, {**{f: getattr(idea, f) for f in FIELDS}, **values})
     changed = [f for f, v in values.items() if getattr(idea, f) != v]
     for field in changed:
@@ -144,6 +145,9 @@ def move(session: Session, idea: Idea, to: Stage, *, actor_id: int | None,
     current = Stage(idea.stage)
     if to not in (current.next, current.previous):
         raise Refused(_("An idea moves one stage at a time."))
+    if to == Stage.DRUM_UP:
+        # Drum-up is the lab's commitment to innovate; an idea is born in diagnose.
+        raise Refused(_("An idea starts in diagnose; it does not go back to drum-up."))
     action = "moved" if to == current.next else "moved_back"
     reason = (override_reason or "").strip() or None
     if to == current.next:

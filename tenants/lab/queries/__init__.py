@@ -1,0 +1,1 @@
+"""Reading a lab's records (inside its tenant scope), one module per area."""
