@@ -5,12 +5,12 @@ Every view here runs inside the tenant scope set up by `web.tenancy`, signed in.
 from flask import Blueprint
 from flask_login import login_required
 
-from web.lab import views
+from web.lab import records, rpjmd, views
 
 bp = Blueprint("lab", __name__, url_prefix="/<tenant:tenant>", template_folder="templates")
 
 # The areas of the lab, each a blueprint of its own (endpoints `lab.<area>.<view>`).
-AREAS = ()
+AREAS = (rpjmd.bp, records.bp)
 for area in AREAS:
     bp.register_blueprint(area)
 
