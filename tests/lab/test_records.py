@@ -656,3 +656,46 @@ def test_commitments_and_a_regulation_in_the_browser(lab, world, page, phone_pag
     s.expire_all()
     assert queries.commitment_of(s, lab.cohort, lab.units["dinkes"]).signatory_name == (
         "dr. Anang Budi Yoelijanto")
+
+
+@pytest.mark.browser
+def test_launch_and_regulation_forms_in_the_browser(lab, world, page, phone_page, tmp_path):
+    s = lab.session
+    launch = ops.record_launch(s, cohort_id=lab.cohort, held_on=lab.today - timedelta(days=30),
+                               place="Pendopo Kabupaten Probolinggo",
+                               title="Launching Inovasi Daerah 2026",
+                               idea_ids=[lab.ideas["kepho"]], actor_id=None)
+    s.commit()
+    admin = world.users["bappeda_a"]
+    admin.locale = "en"
+    db.session.commit()
+    scan = tmp_path / "Perbup 12 Tahun 2026.pdf"
+    scan.write_bytes(make_pdf(2))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, p in (("desktop", page), ("phone", phone_page)):
+        browser_sign_in(p, admin.email)
+        p.goto("/kab-probolinggo/launches/")
+        p.wait_for_selector(".launch-card")
+        no_sideways_scroll(p)
+        p.screenshot(path=str(SHOTS / f"launches-{name}-en.png"), full_page=True)
+        p.goto("/kab-probolinggo/launches/new")
+        p.fill("[name=title]", "Launching tahap kedua")
+        p.fill("[name=held_on]", lab.today.isoformat())
+        p.click("main form button[type=submit]")
+        p.wait_for_selector(".field-error")
+        no_sideways_scroll(p)
+        p.screenshot(path=str(SHOTS / f"launch-refused-{name}-en.png"), full_page=True)
+        p.goto(f"/kab-probolinggo/launches/{launch.id}")
+        no_sideways_scroll(p)
+        p.screenshot(path=str(SHOTS / f"launch-{name}-en.png"), full_page=True)
+        p.goto(f"/kab-probolinggo/regulations/new?launch={launch.id}")
+        assert p.is_checked(f"input[name=idea_ids][value='{lab.ideas['kepho']}']")
+        no_sideways_scroll(p)
+        p.screenshot(path=str(SHOTS / f"regulation-form-{name}-en.png"), full_page=True)
+    page.fill("[name=number]", "12 Tahun 2026")
+    page.fill("[name=signed_on]", lab.today.isoformat())
+    page.fill("[name=title]", "Penetapan Inovasi Daerah Kabupaten Probolinggo Tahun 2026")
+    page.set_input_files("input[name=document]", str(scan))
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("ol.chain")
+    assert "Perbup 12 Tahun 2026" in page.inner_text("h1")

@@ -614,3 +614,49 @@ def test_the_rpjmd_page_in_the_browser(lab_a, world, page, phone_page):
             no_sideways_scroll(p)
             p.screenshot(path=str(SHOTS / f"rpjmd-{name}-{locale}.png"), full_page=True)
     assert "3 ideas" in page.inner_text(f"#indicator-{x['i111'].id}")
+
+
+@pytest.mark.browser
+def test_the_rpjmd_forms_and_import_in_the_browser(lab_a, world, page, phone_page, tmp_path):
+    _s, x = lab_a
+    admin = world.users["bappeda_a"]
+    admin.locale = "en"
+    db.session.commit()
+    bad = tmp_path / "rpjmd-salah.xlsx"
+    bad.write_bytes(xlsx_of(BAD_ROWS))
+    good = tmp_path / "rpjmd.csv"
+    good.write_bytes(GOOD.replace("M1", "M7").replace("S1.1", "S7.1").replace("IKD 1.1", "IKD 7.1")
+                     .replace("M2", "M8").replace("S2.1", "S8.1").encode())
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, p in (("desktop", page), ("phone", phone_page)):
+        browser_sign_in(p, admin.email)
+        p.goto(f"/kab-probolinggo/rpjmd/periods/{x['period'].id}/import")
+        p.set_input_files("input[name=file]", str(bad))
+        p.click("form[enctype] button[type=submit]")
+        p.wait_for_selector("table.problems")
+        assert p.locator("table.problems tbody tr").count() == 8
+        no_sideways_scroll(p)
+        p.screenshot(path=str(SHOTS / f"rpjmd-import-refused-{name}-en.png"), full_page=True)
+        p.set_input_files("input[name=file]", str(good))
+        p.click("form[enctype] button[type=submit]")
+        p.wait_for_selector("#preview")
+        no_sideways_scroll(p)
+        p.screenshot(path=str(SHOTS / f"rpjmd-import-preview-{name}-en.png"), full_page=True)
+        p.goto(f"/kab-probolinggo/rpjmd/periods/{x['period'].id}/indicators/new"
+               f"?sasaran={x['s11'].id}")
+        p.fill("[name=code]", "IKD 1.1.1")
+        p.fill("[name=name]", "Angka kematian ibu")
+        p.click("main form button[type=submit]")
+        p.wait_for_selector(".field-error")
+        no_sideways_scroll(p)
+        p.screenshot(path=str(SHOTS / f"rpjmd-indicator-refused-{name}-en.png"), full_page=True)
+        p.goto(f"/kab-probolinggo/rpjmd/priorities/{x['m1'].id}/edit")
+        no_sideways_scroll(p)
+        p.screenshot(path=str(SHOTS / f"rpjmd-priority-edit-{name}-en.png"), full_page=True)
+    # The desktop preview, confirmed.
+    page.goto(f"/kab-probolinggo/rpjmd/periods/{x['period'].id}/import")
+    page.set_input_files("input[name=file]", str(good))
+    page.click("form[enctype] button[type=submit]")
+    page.click("#preview button[type=submit]")
+    page.wait_for_selector(".flash-success")
+    assert page.locator(".rpjmd-misi").count() == 4
