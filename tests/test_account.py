@@ -218,6 +218,9 @@ def test_every_form_post_without_a_csrf_token_is_refused(csrf_app, world):
               "user_id": world.users["bappeda_a"].id, "token": "x", "kind": "mou",
               "code": "35.13", "action": "suspend",
               "idea_id": 1, "milestone_id": 1, "attachment_id": 1, "comment_id": 1}
+    # The RPJMD, drum-up commitments, launches and regulations (refused before any lookup).
+    values.update(dict.fromkeys(("period_id", "priority_id", "indicator_id", "unit_id",
+                                 "commitment_id", "launch_id", "regulation_id"), 1))
     checked = []
     for rule in csrf_app.url_map.iter_rules():
         if "POST" not in rule.methods:

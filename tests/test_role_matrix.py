@@ -35,6 +35,7 @@ SIGNED_IN = (IN, OK, OK, OK, OK, OK, OK)
 NOBODY = (NF, NF, NF, NF, NF, NF, NF)
 LAB_MEMBERS = (IN, OK, OK, OK, NF, OK, NF)          # anyone with a role in lab A
 LAB_ADMINS = (IN, NO, OK, NO, NF, OK, NF)           # Bappeda of A, and LAN administrators
+LAB_BAPPEDA = (IN, NO, OK, NO, NF, NO, NF)          # Bappeda of A only
 LAN_STAFF = (IN, NO, NO, OK, OK, OK, OK)            # LAN administrators and coaches
 LAN_STAFF_OF_A = (IN, NO, NO, OK, NF, OK, NF)       # coaches see only the labs they coach
 LAN_ADMINS = (IN, NO, NO, NO, NO, OK, NO)
@@ -185,6 +186,119 @@ def fresh_comment(need: Need) -> int:
     return _idea_row(need, lambda idea: Comment(idea_id=idea.id, author_id=author.id,
                                                 author_name=author.name, body="Bagus.",
                                                 mentions=[]))
+# --- The RPJMD, drum-up commitments, launches and regulations (tests/lab/test_rpjmd.py,
+# test_records.py). Lab B's rows get ids that lab A's tables do not reach, so that an id of B
+# answered in A's URLs would show as a leak rather than as A's own row.
+
+def _lab_session(need: Need):
+    from tenants.scope import tenant_session
+
+    return tenant_session(need.world.tenant(need.tenant).ref())
+
+
+def _far_ids(session, need: Need, *tables: str) -> None:
+    if need.tenant == "b":
+        for table in tables:
+            session.execute(sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                    "GREATEST(100000, (SELECT last_value FROM "
+                                    f"{table}_id_seq)))"))
+
+
+def enrolled_cohort(need: Need) -> int:
+    """The lab's cohort (made and enrolled once), for the pages that work on a cohort."""
+    from tenants.cohorts.models import STAGES, Cohort, CohortStage, Enrolment
+
+    tenant = need.world.tenant(need.tenant)
+    found = db.session.scalar(sa.select(Enrolment.cohort_id).where(
+        Enrolment.tenant_id == tenant.id))
+    if found:
+        return found
+    cohort = db.session.scalar(sa.select(Cohort).where(Cohort.name == "Matrix cohort"))
+    if cohort is None:
+        cohort = Cohort(name="Matrix cohort", year=2026)
+        for n, stage in enumerate(STAGES):
+            starts = date(2026, 1, 1) + timedelta(days=60 * n)
+            cohort.stages.append(CohortStage(stage=stage, starts_on=starts,
+                                             ends_on=starts + timedelta(days=59),
+                                             deliverable_due=starts + timedelta(days=59)))
+        db.session.add(cohort)
+        db.session.flush()
+    db.session.add(Enrolment(cohort_id=cohort.id, tenant_id=tenant.id))
+    db.session.commit()
+    return cohort.id
+
+
+def tenant_in_a_cohort(need: Need) -> str:
+    enrolled_cohort(need)
+    return need.world.tenant(need.tenant).slug
+
+
+def fresh_rpjmd(kind: str):
+    def make(need: Need) -> int:
+        from tenants.lab.models import RpjmdIndicator, RpjmdPeriod, RpjmdPriority
+
+        with _lab_session(need) as session:
+            _far_ids(session, need, "rpjmd_period", "rpjmd_priority", "rpjmd_indicator")
+            n = need.next()
+            period = RpjmdPeriod(title=f"RPJMD matrix {n}", starts_year=2000 + n,
+                                 ends_year=2000 + n)
+            misi = RpjmdPriority(period=period, kind="misi", code="M1", text="Misi")
+            sasaran = RpjmdPriority(period=period, kind="sasaran", code="S1.1", text="Sasaran")
+            session.add_all([period, misi, sasaran])
+            session.flush()
+            sasaran.parent_id = misi.id
+            indicator = RpjmdIndicator(priority_id=sasaran.id, code="IKD 1", name="Indikator")
+            session.add(indicator)
+            session.commit()
+            return {"period": period.id, "priority": misi.id,
+                    "indicator": indicator.id}[kind]
+
+    return make
+
+
+def fresh_active_unit(need: Need) -> int:
+    from tenants.units.models import Unit
+
+    enrolled_cohort(need)
+    with _lab_session(need) as session:
+        _far_ids(session, need, "unit")
+        unit = Unit(name=f"Unit matriks {need.next()}", kind="opd")
+        session.add(unit)
+        session.commit()
+        return unit.id
+
+
+def fresh_record(kind: str):
+    def make(need: Need) -> int:
+        from tenants.lab.models import Commitment, Launch, Regulation
+        from tenants.units.models import Unit
+
+        cohort_id = enrolled_cohort(need)
+        tenant_id = need.world.tenant(need.tenant).id
+        with _lab_session(need) as session:
+            _far_ids(session, need, "unit", "commitment", "launch", "regulation")
+            n = need.next()
+            if kind == "commitment":
+                unit = Unit(name=f"Unit berkomitmen {n}", kind="opd")
+                session.add(unit)
+                session.flush()
+                row = Commitment(cohort_id=cohort_id, unit_id=unit.id,
+                                 signed_on=date(2026, 1, 5), signatory_name="Kepala",
+                                 document_key=f"t{tenant_id}/commitments/{n}.pdf",
+                                 document_name="deklarasi.pdf", document_size=10)
+            elif kind == "launch":
+                row = Launch(cohort_id=cohort_id, held_on=date(2026, 6, 1), place="Pendopo",
+                             title=f"Launching {n}")
+            else:
+                row = Regulation(kind="perbup", number=f"{n} Tahun 2026",
+                                 signed_on=date(2026, 6, 2), title="Inovasi Daerah",
+                                 document_key=f"t{tenant_id}/regulations/{n}.pdf",
+                                 document_name="perbup.pdf", document_size=10)
+            session.add(row)
+            session.commit()
+            return row.id
+
+    return make
 
 
 ARGUMENTS: dict[str, Callable[[Need], object]] = {
@@ -200,6 +314,13 @@ ARGUMENTS: dict[str, Callable[[Need], object]] = {
     "milestone_id": fresh_milestone,
     "attachment_id": fresh_attachment,
     "comment_id": fresh_comment,
+    # The RPJMD, drum-up commitments, launches and regulations.
+    "period_id": fresh_rpjmd("period"),
+    "priority_id": fresh_rpjmd("priority"),
+    "indicator_id": fresh_rpjmd("indicator"),
+    "commitment_id": fresh_record("commitment"),
+    "launch_id": fresh_record("launch"),
+    "regulation_id": fresh_record("regulation"),
 }
 
 
@@ -246,6 +367,32 @@ ROLE_MATRIX: dict[str, Route] = {
     "lab.plans.note": POST(LAB_EDITORS),
     "lab.coaching.add": POST(LAB_COMMENTERS),
     "lab.coaching.edit": GET_POST(COMMENT_AUTHOR, why="only the author changes a comment"),
+    # The RPJMD, drum-up commitments, launches and regulations: the lab's members read, its
+    # Bappeda records (LAN administrators read a lab's plan and records, they do not edit).
+    "lab.rpjmd.index": GET(LAB_MEMBERS),
+    "lab.rpjmd.new_period": GET_POST(LAB_BAPPEDA),
+    "lab.rpjmd.edit_period": GET_POST(LAB_BAPPEDA),
+    "lab.rpjmd.delete_period": POST(LAB_BAPPEDA),
+    "lab.rpjmd.new_priority": GET_POST(LAB_BAPPEDA),
+    "lab.rpjmd.edit_priority": GET_POST(LAB_BAPPEDA),
+    "lab.rpjmd.delete_priority": POST(LAB_BAPPEDA),
+    "lab.rpjmd.new_indicator": GET_POST(LAB_BAPPEDA),
+    "lab.rpjmd.edit_indicator": GET_POST(LAB_BAPPEDA),
+    "lab.rpjmd.delete_indicator": POST(LAB_BAPPEDA),
+    "lab.rpjmd.import_sheet": GET_POST(LAB_BAPPEDA),
+    "lab.rpjmd.template": GET(LAB_BAPPEDA),
+    "lab.records.commitments": GET(LAB_MEMBERS, args={"tenant": tenant_in_a_cohort}),
+    "lab.records.commitment": GET_POST(LAB_BAPPEDA, args={"unit_id": fresh_active_unit}),
+    "lab.records.commitment_document": GET(LAB_MEMBERS),
+    "lab.records.launches": GET(LAB_MEMBERS, args={"tenant": tenant_in_a_cohort}),
+    "lab.records.new_launch": GET_POST(LAB_BAPPEDA, args={"tenant": tenant_in_a_cohort}),
+    "lab.records.launch": GET(LAB_MEMBERS),
+    "lab.records.edit_launch": GET_POST(LAB_BAPPEDA),
+    "lab.records.regulations": GET(LAB_MEMBERS, args={"tenant": tenant_in_a_cohort}),
+    "lab.records.new_regulation": GET_POST(LAB_BAPPEDA, args={"tenant": tenant_in_a_cohort}),
+    "lab.records.regulation": GET(LAB_MEMBERS),
+    "lab.records.revise_regulation": GET_POST(LAB_BAPPEDA),
+    "lab.records.regulation_document": GET(LAB_MEMBERS),
     # LAN.
     "lan.dashboard": GET(LAN_STAFF),
     "onboarding.tenant": GET(LAN_STAFF_OF_A),

@@ -63,6 +63,23 @@ ACTIONS = {
     "comment.added": _l("Comment posted"),
     "comment.replied": _l("Reply posted"),
     "comment.edited": _l("Comment changed"),
+    # The RPJMD, drum-up commitments, launches and regulations.
+    "rpjmd.period_created": _l("RPJMD period entered"),
+    "rpjmd.period_changed": _l("RPJMD period changed"),
+    "rpjmd.period_deleted": _l("RPJMD period deleted"),
+    "rpjmd.priority_added": _l("RPJMD misi or sasaran added"),
+    "rpjmd.priority_changed": _l("RPJMD misi or sasaran changed"),
+    "rpjmd.priority_deleted": _l("RPJMD misi or sasaran deleted"),
+    "rpjmd.indicator_added": _l("RPJMD indicator added"),
+    "rpjmd.indicator_changed": _l("RPJMD indicator changed"),
+    "rpjmd.indicator_deleted": _l("RPJMD indicator deleted"),
+    "rpjmd.imported": _l("RPJMD imported from a file"),
+    "commitment.recorded": _l("Drum-up commitment recorded"),
+    "commitment.replaced": _l("Drum-up commitment replaced"),
+    "launch.recorded": _l("Launch recorded"),
+    "launch.changed": _l("Launch changed"),
+    "regulation.recorded": _l("Perbup / Perwali recorded"),
+    "regulation.revised": _l("Perbup / Perwali revised"),
 }
 
 
@@ -86,6 +103,18 @@ SENTENCES = {
     "reason": _l("Reason: %(value)s"),
     "requested_by": _l("Requested by %(value)s."),
     "previous_error": _l("Error of the previous try: %(value)s"),
+    # The RPJMD, drum-up commitments, launches and regulations.
+    "years": _l("Years %(value)s."),
+    "perda": _l("Set by %(value)s."),
+    "period": _l("RPJMD period: %(value)s."),
+    "created": _l("New: %(value)s."),
+    "changed": _l("Changed: %(value)s."),
+    "signatory": _l("Signed by %(value)s."),
+    "held_on": _l("Held on %(value)s."),
+    "place": _l("Place: %(value)s."),
+    "ideas": _l("Innovations: %(value)s."),
+    "added": _l("Innovations added: %(value)s."),
+    "revises": _l("Revises number %(value)s."),
 }
 HIDDEN = {"invitation_id", "schema", "unit_id", "size"}  # size is told with the document
 
@@ -97,7 +126,7 @@ def action_label(code: str) -> str:
 def _value(key: str, value, names: dict[int, str]) -> str:
     if isinstance(value, list):  # a change: [before, after]
         return " → ".join(_value(key, v, names) for v in value)
-    if key in ("signed_on", "valid_until") and isinstance(value, str):
+    if key in ("signed_on", "valid_until", "held_on") and isinstance(value, str):
         with contextlib.suppress(ValueError):
             return format_date(date.fromisoformat(value))
     if key in ("locale", "default_locale"):

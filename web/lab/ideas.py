@@ -23,11 +23,13 @@ from tenants.lab import labels, profile
 from tenants.lab.models import Idea, RpjmdIndicator, RpjmdPriority
 from tenants.lab.operations import ideas as operations
 from tenants.lab.queries import ideas as queries
+from tenants.lab.queries.rpjmd import choices as rpjmd_choices
 from tenants.labels import STAGE, UNIT_KIND
 from tenants.refusal import Refused
 from tenants.units.models import Person, Unit, UnitKind
 from web.access import innovator_unit_ids, may_change_unit, roles_required
 from web.forms import attempt, place
+from web.lab.cohort import chosen_cohort, enrolled_cohorts
 from web.lab.idea_forms import URUSAN_GROUPS, IdeaForm, MoveForm
 from web.lab.idea_pages import (
     EDITORS,
@@ -47,21 +49,13 @@ bp.context_processor(idea_context)
 # --- the lab's cohorts -----------------------------------------------------------------------
 # web/lab/cohort.py (the cohorts area) is not on this branch yet: a small chooser of our own.
 
-def chosen_cohort(cohorts: list[Cohort], requested: str | None) -> Cohort | None:
-    """The cohort named by `?cohort=` if the lab is enrolled in it, else the latest."""
-    if requested and requested.isdigit():
-        for cohort in cohorts:
-            if cohort.id == int(requested):
-                return cohort
-    return cohorts[0] if cohorts else None
-
 # --- the list --------------------------------------------------------------------------------
 
 @bp.get("/")
 @roles_required()
 def index():
-    cohorts = queries.cohorts(db.session)
-    cohort = chosen_cohort(cohorts, request.args.get("cohort"))
+    cohort = chosen_cohort()
+    cohorts = enrolled_cohorts()
     units = seen_units()
     unit_rows = db.session.scalars(
         queries.visible_units(units).order_by(sa.func.lower(Unit.name))).all()
@@ -96,11 +90,10 @@ def _form_choices(form: IdeaForm, idea: Idea | None, cohorts: list[Cohort]) -> d
                                     lambda u: u.name)
     people = queries.people(db.session)
     form.innovator_ids.choices = [(p.id, p.name) for p in people]
-    rpjmd = queries.rpjmd_options(db.session)
-    form.priority_id.choices = {None: [(None, "—")], **{label: options for label, options
-                                                         in rpjmd.priorities}}
-    form.indicator_id.choices = {None: [(None, "—")], **{label: options for label, options
-                                                          in rpjmd.indicators}}
+    rpjmd = rpjmd_choices(db.session, keep_priority_id=idea.priority_id if idea else None,
+                          keep_indicator_id=idea.indicator_id if idea else None)
+    form.priority_id.choices = {None: [(None, "—")], **rpjmd.priorities}
+    form.indicator_id.choices = {None: [(None, "—")], **rpjmd.indicators}
     if getattr(form, "cohort_id", None) is not None:
         form.cohort_id.choices = [(c.id, c.name) for c in cohorts]
     by_unit: dict[int, list] = {}
@@ -128,7 +121,7 @@ def _render_form(form, idea, extra, cohorts, *, error=None, conflict=None, statu
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(*EDITORS)
 def new():
-    cohorts = queries.cohorts(db.session)
+    cohorts = enrolled_cohorts()
     form = IdeaForm()
     extra = _form_choices(form, None, cohorts)
     if not cohorts:
@@ -136,15 +129,17 @@ def new():
                 "enrols the lab."), "error")
         return redirect(url_for(".index"))
     if request.method == "GET":
-        form.cohort_id.data = chosen_cohort(cohorts, request.args.get("cohort")).id
+        form.cohort_id.data = chosen_cohort().id
         if extra["fixed_unit"] is not None:
             form.unit_id.data = extra["fixed_unit"].id
     error = None
     if request.method == "POST" and extra["fixed_unit"] is not None:
         form.unit_id.data = extra["fixed_unit"].id  # an innovator's ideas are their unit's
     if form.validate_on_submit():
-        cohort = chosen_cohort(cohorts, str(form.cohort_id.data))
-        if not may_change_unit(form.unit_id.data):
+        cohort = next((c for c in cohorts if c.id == form.cohort_id.data), None)
+        if cohort is None:
+            form.cohort_id.errors.append(_("Choose one of the options."))
+        elif not may_change_unit(form.unit_id.data):
             form.unit_id.errors.append(_("Choose the unit the idea belongs to."))
         else:
             try:
@@ -168,7 +163,7 @@ def new():
 def edit(idea_id: int):
     post = request.method == "POST"
     idea = editable_or_404(idea_id)
-    cohorts = queries.cohorts(db.session)
+    cohorts = enrolled_cohorts()
     form = IdeaForm(obj=None if post else idea)
     del form.cohort_id  # an idea stays in its cohort
     extra = _form_choices(form, idea, cohorts)

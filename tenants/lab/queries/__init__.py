@@ -1,1 +1,2 @@
-"""Reading a lab's records (inside its tenant scope), one module per area."""
+"""Reading a lab (inside its tenant scope), one module per area: what pages, dashboards and
+forms of other areas ask of it."""

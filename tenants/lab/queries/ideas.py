@@ -16,16 +16,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from tenants.accounts.models import Membership, Role, User
-from tenants.cohorts.models import STAGES, Cohort, Enrolment
+from tenants.cohorts.models import STAGES
 from tenants.lab.models import (
     Attachment,
     Comment,
     Idea,
     IdeaEvent,
     Milestone,
-    RpjmdIndicator,
-    RpjmdPeriod,
-    RpjmdPriority,
 )
 from tenants.scope import current_tenant
 from tenants.units.models import Person, Unit
@@ -209,60 +206,7 @@ def people(session: Session) -> list[Person]:
                            ).all()
 
 
-@dataclass(frozen=True)
-class RpjmdOptions:
-    """(group label, [(id, text)]) lists for the priority and indicator selects."""
-
-    priorities: list[tuple[str, list[tuple[int, str]]]]
-    indicators: list[tuple[str, list[tuple[int, str]]]]
-
-    @property
-    def empty(self) -> bool:
-        return not self.priorities
-
-
-def rpjmd_options(session: Session) -> RpjmdOptions:
-    """Every misi with its sasaran, and every indicator under its sasaran, newest RPJMD
-    period first (two queries)."""
-    rows = session.execute(
-        sa.select(RpjmdPriority, RpjmdPeriod.title)
-        .join(RpjmdPeriod, RpjmdPeriod.id == RpjmdPriority.period_id)
-        .order_by(RpjmdPeriod.starts_year.desc(), RpjmdPeriod.id,
-                  RpjmdPriority.position, RpjmdPriority.code)).all()
-    by_id = {p.id: p for p, _title in rows}
-    groups: dict[object, tuple[str, list]] = {}
-    for priority, title in rows:
-        misi = priority if priority.parent_id is None else by_id.get(priority.parent_id)
-        key = misi.id if misi else (title, priority.period_id)
-        label = f"{misi.code} · {misi.text}" if misi else title
-        group = groups.setdefault(key, (label, []))
-        prefix = "" if priority.parent_id is None else "— "
-        group[1].append((priority.id, f"{prefix}{priority.code} {priority.text}"))
-    indicator_groups: dict[int, tuple[str, list]] = {}
-    for indicator in session.scalars(sa.select(RpjmdIndicator).order_by(
-            RpjmdIndicator.priority_id, RpjmdIndicator.code)):
-        priority = by_id.get(indicator.priority_id)
-        if priority is None:
-            continue
-        group = indicator_groups.setdefault(
-            priority.id, (f"{priority.code} · {priority.text}", []))
-        group[1].append((indicator.id, f"{indicator.code} {indicator.name}"))
-    order = [p.id for p, _t in rows]
-    return RpjmdOptions(priorities=list(groups.values()),
-                        indicators=[indicator_groups[i] for i in order
-                                    if i in indicator_groups])
-
-
-# --- the lab's cohorts and the people who may be mentioned --------------------------------
-
-def cohorts(session: Session) -> list[Cohort]:
-    """The cohorts the current lab is enrolled in, the latest first."""
-    tenant = current_tenant(session)
-    return session.scalars(
-        sa.select(Cohort).join(Enrolment, Enrolment.cohort_id == Cohort.id)
-        .where(Enrolment.tenant_id == tenant.id)
-        .order_by(Cohort.year.desc(), Enrolment.enrolled_at.desc(), Cohort.id.desc())).all()
-
+# --- the people who may be mentioned --------------------------------
 
 def readers(session: Session, idea: Idea) -> list[tuple[int, str]]:
     """(account id, name) of the lab's members who can see `idea`: its Bappeda
