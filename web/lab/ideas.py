@@ -136,7 +136,9 @@ def new():
     if request.method == "POST" and extra["fixed_unit"] is not None:
         form.unit_id.data = extra["fixed_unit"].id  # an innovator's ideas are their unit's
     if form.validate_on_submit():
-        cohort = next((c for c in cohorts if c.id == form.cohort_id.data), None)
+        # The form names a cohort when the lab is in several; else the latest one.
+        cohort = (chosen_cohort() if form.cohort_id.data is None else
+                  next((c for c in cohorts if c.id == form.cohort_id.data), None))
         if cohort is None:
             form.cohort_id.errors.append(_("Choose one of the options."))
         elif not may_change_unit(form.unit_id.data):
