@@ -21,6 +21,9 @@ from tenants.accounts.models import Invitation, Membership, Role, SignIn, Token,
 from tenants.db import db
 from tenants.onboarding.models import Agreement
 from tenants.registry import Tenant, TenantStatus
+from tenants.scope import tenant_session
+from tenants.units import imports as unit_imports
+from tenants.units.models import Person, Unit
 
 OK = "allowed"       # not refused: a page, a redirect elsewhere, a form with errors
 IN = "sign-in"       # redirected to the sign-in page
@@ -116,6 +119,34 @@ def fresh_link(kind: str):
     return make
 
 
+# Units and people: made in the URL's lab; in lab B with ids that lab A does not have, so that
+# B's ids in A's URLs name nothing there.
+def _in_lab(need: Need, row) -> int:
+    with tenant_session(need.world.tenant(need.tenant).ref()) as session:
+        if need.tenant == "b":
+            row.id = 1_000_000 + need.n
+        session.add(row)
+        session.flush()
+        row_id = row.id
+        session.commit()
+    return row_id
+
+
+def fresh_unit(need: Need) -> int:
+    return _in_lab(need, Unit(name=f"Dinas Uji {need.next()}", kind="opd"))
+
+
+def fresh_person(need: Need) -> int:
+    return _in_lab(need, Person(unit_id=need.world.unit_ids[need.tenant],
+                                name=f"Orang Uji {need.next()}"))
+
+
+def fresh_unit_import(need: Need) -> str:
+    rows = [unit_imports.Row(2, f"Kecamatan Uji {need.next()}", "Kecamatan", None)]
+    return unit_imports.keep(need.world.tenant(need.tenant).id,
+                             unit_imports.Rows("kecamatan.csv", rows, False))
+
+
 ARGUMENTS: dict[str, Callable[[Need], object]] = {
     "tenant": lambda need: need.world.tenant(need.tenant).slug,
     "tenant_id": lambda need: need.world.tenant(need.tenant).id,
@@ -125,6 +156,9 @@ ARGUMENTS: dict[str, Callable[[Need], object]] = {
     "kind": lambda need: "mou",
     "code": lambda need: "35.74",  # Kota Probolinggo: no tenant yet
     "action": lambda need: "suspend",
+    "unit_id": fresh_unit,
+    "person_id": fresh_person,
+    "upload_id": fresh_unit_import,
 }
 
 
@@ -154,6 +188,21 @@ ROLE_MATRIX: dict[str, Route] = {
     "members.resend": POST(LAB_ADMINS),
     "members.remove": POST(LAB_ADMINS),
     "members.change_unit": GET_POST(LAB_ADMINS),
+    # Units and people (issue 9): every member reads, Bappeda manages.
+    "units.index": GET(LAB_MEMBERS),
+    "units.unit": GET(LAB_MEMBERS),
+    "units.add": GET_POST(LAB_ADMINS),
+    "units.edit": GET_POST(LAB_ADMINS),
+    "units.merge": GET_POST(LAB_ADMINS),
+    "units.retire": GET_POST(LAB_ADMINS),
+    "units.restore": POST(LAB_ADMINS),
+    "units.add_person_to": POST(LAB_ADMINS),
+    "units.edit_person": GET_POST(LAB_ADMINS, args={
+        "unit_id": lambda need: need.world.unit_ids[need.tenant]}),
+    "units.import_upload": GET_POST(LAB_ADMINS),
+    "units.import_preview": GET_POST(LAB_ADMINS),
+    "units.template_csv": GET(LAB_ADMINS),
+    "units.template_xlsx": GET(LAB_ADMINS),
     # LAN.
     "lan.dashboard": GET(LAN_STAFF),
     "onboarding.tenant": GET(LAN_STAFF_OF_A),

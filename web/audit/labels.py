@@ -47,6 +47,14 @@ ACTIONS = {
     "people.invited": _l("Person invited"),
     "people.invitation_resent": _l("Invitation sent again"),
     "people.removed": _l("Person removed"),
+    "units.added": _l("Unit added"),
+    "units.changed": _l("Unit changed"),
+    "units.merged": _l("Unit merged into another"),
+    "units.retired": _l("Unit retired"),
+    "units.restored": _l("Unit brought back"),
+    "units.imported": _l("Units imported from a file"),
+    "units.person_added": _l("Person added to a unit"),
+    "units.person_changed": _l("Person of a unit changed"),
 }
 
 
