@@ -216,7 +216,8 @@ def test_every_form_post_without_a_csrf_token_is_refused(csrf_app, world):
     assert signed.status_code == 302
     values = {"tenant": world.a.slug, "tenant_id": world.a.id, "membership_id": 1,
               "user_id": world.users["bappeda_a"].id, "token": "x", "kind": "mou",
-              "code": "35.13", "action": "suspend"}
+              "code": "35.13", "action": "suspend", "unit_id": 1, "person_id": 1,
+              "upload_id": "x"}
     checked = []
     for rule in csrf_app.url_map.iter_rules():
         if "POST" not in rule.methods:

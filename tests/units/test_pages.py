@@ -78,12 +78,17 @@ def test_the_list_groups_units_by_type_with_counts_and_retired_apart(client, wor
 
 @pytest.mark.parametrize("role", ["innovator_a", "coach_a"])
 def test_members_read_the_units_but_change_nothing(client, world, role):
+    with tenant_session(world.a.ref()) as s:
+        s.add(Person(unit_id=world.unit_ids["a"], name="Sri Wahyuni", position="Bidan",
+                     email="sri@pkm.example"))
+        s.commit()
     sign_in(client, world, role)
     page = text(client.get(f"{A}/"))
     assert "Puskesmas Kraksaan" in page
     assert "Add a unit" not in page and "Import from a file" not in page
     unit = text(client.get(f"{A}/{world.unit_ids['a']}"))
-    assert "Ahmad Fauzi" in unit
+    assert "Ahmad Fauzi" in unit and "Sri Wahyuni Bidan" in unit
+    assert "sri@pkm.example" not in unit and "No account" not in unit  # for administrators
     assert "Edit" not in unit and "Merge" not in unit and "Add a person" not in unit
     assert client.get(f"{A}/{world.unit_ids['a']}/edit").status_code == 403
 

@@ -85,6 +85,7 @@ def sign_in(page, email: str) -> None:
 
 
 def check(page, locale: str, name: str) -> None:
+    page.wait_for_load_state("load")  # the style sheets too, before anything is measured
     fits(page)
     assert_single_language(page.content(), locale, ignore=NAMES)
     shot(page, name)
@@ -164,6 +165,13 @@ def test_the_unit_forms(page, phone_page, lab, locale):
         browser.goto(f"{unit}/people/{sri}")
         assert browser.input_value("input[name=position]") == "Bidan Koordinator"
         check(browser, locale, f"person-{size}-{locale}")
+    # Invited as innovator from the unit's page, through the members page's invitation.
+    page.goto(unit)
+    page.click("tr:has-text('Sri Wahyuni') button[type=submit]")
+    page.wait_for_url("**/kab-probolinggo/people/")
+    page.wait_for_selector(".flash-success")
+    page.goto(unit)
+    assert page.locator("tr:has-text('Sri Wahyuni') .badge").count() == 2  # role, standing
     # Retired from the phone: the unit's page says so and offers to bring it back.
     phone_page.goto(f"{unit}/retire")
     phone_page.click("main form button[type=submit]")

@@ -85,7 +85,7 @@ def _attempt(operation, *args, form=None, recount: bool = False, **kwargs):
         outcome.append(operation(session, *args, **kwargs))
         if recount:
             for cohort_id in session.scalars(sa.select(Enrolment.cohort_id).where(
-                    Enrolment.tenant_id == g.tenant.id)):
+                    Enrolment.tenant_id == g.tenant.id)).all():
                 refresh(session, cohort_id)
 
     done, error = attempt(run, *args, form=form, **kwargs)
