@@ -21,6 +21,9 @@ from tenants.accounts.models import Invitation, Membership, Role, SignIn, Token,
 from tenants.db import db
 from tenants.onboarding.models import Agreement
 from tenants.registry import Tenant, TenantStatus
+from tenants.scope import tenant_session
+from tenants.units import imports as unit_imports
+from tenants.units.models import Person, Unit
 
 OK = "allowed"       # not refused: a page, a redirect elsewhere, a form with errors
 IN = "sign-in"       # redirected to the sign-in page
@@ -162,6 +165,19 @@ def _idea_row(need: Need, make) -> int:
     return row_id
 
 
+# Units and people: made in the URL's lab; in lab B with ids that lab A does not have, so that
+# B's ids in A's URLs name nothing there.
+def _in_lab(need: Need, row) -> int:
+    with tenant_session(need.world.tenant(need.tenant).ref()) as session:
+        if need.tenant == "b":
+            row.id = 1_000_000 + need.n
+        session.add(row)
+        session.flush()
+        row_id = row.id
+        session.commit()
+    return row_id
+
+
 def fresh_milestone(need: Need) -> int:
     from tenants.lab.models import Milestone
 
@@ -186,6 +202,8 @@ def fresh_comment(need: Need) -> int:
     return _idea_row(need, lambda idea: Comment(idea_id=idea.id, author_id=author.id,
                                                 author_name=author.name, body="Bagus.",
                                                 mentions=[]))
+
+
 # --- The RPJMD, drum-up commitments, launches and regulations (tests/lab/test_rpjmd.py,
 # test_records.py). Lab B's rows get ids that lab A's tables do not reach, so that an id of B
 # answered in A's URLs would show as a leak rather than as A's own row.
@@ -299,6 +317,19 @@ def fresh_record(kind: str):
             return row.id
 
     return make
+def fresh_unit(need: Need) -> int:
+    return _in_lab(need, Unit(name=f"Dinas Uji {need.next()}", kind="opd"))
+
+
+def fresh_person(need: Need) -> int:
+    return _in_lab(need, Person(unit_id=need.world.unit_ids[need.tenant],
+                                name=f"Orang Uji {need.next()}"))
+
+
+def fresh_unit_import(need: Need) -> str:
+    rows = [unit_imports.Row(2, f"Kecamatan Uji {need.next()}", "Kecamatan", None)]
+    return unit_imports.keep(need.world.tenant(need.tenant).id,
+                             unit_imports.Rows("kecamatan.csv", rows, False))
 
 
 ARGUMENTS: dict[str, Callable[[Need], object]] = {
@@ -321,6 +352,9 @@ ARGUMENTS: dict[str, Callable[[Need], object]] = {
     "commitment_id": fresh_record("commitment"),
     "launch_id": fresh_record("launch"),
     "regulation_id": fresh_record("regulation"),
+    "unit_id": fresh_unit,
+    "person_id": fresh_person,
+    "upload_id": fresh_unit_import,
 }
 
 
@@ -393,6 +427,21 @@ ROLE_MATRIX: dict[str, Route] = {
     "lab.records.regulation": GET(LAB_MEMBERS),
     "lab.records.revise_regulation": GET_POST(LAB_BAPPEDA),
     "lab.records.regulation_document": GET(LAB_MEMBERS),
+    # Units and people (issue 9): every member reads, Bappeda manages.
+    "units.index": GET(LAB_MEMBERS),
+    "units.unit": GET(LAB_MEMBERS),
+    "units.add": GET_POST(LAB_ADMINS),
+    "units.edit": GET_POST(LAB_ADMINS),
+    "units.merge": GET_POST(LAB_ADMINS),
+    "units.retire": GET_POST(LAB_ADMINS),
+    "units.restore": POST(LAB_ADMINS),
+    "units.add_person_to": POST(LAB_ADMINS),
+    "units.edit_person": GET_POST(LAB_ADMINS, args={
+        "unit_id": lambda need: need.world.unit_ids[need.tenant]}),
+    "units.import_upload": GET_POST(LAB_ADMINS),
+    "units.import_preview": GET_POST(LAB_ADMINS),
+    "units.template_csv": GET(LAB_ADMINS),
+    "units.template_xlsx": GET(LAB_ADMINS),
     # LAN.
     "lan.dashboard": GET(LAN_STAFF),
     "onboarding.tenant": GET(LAN_STAFF_OF_A),

@@ -25,13 +25,14 @@ from web import (
     onboarding,
     public,
     tenancy,
+    units,
 )
 from web.audit import labels as audit_labels
 from web.extensions import CSP, csrf, limiter, login_manager
 
 # Every blueprint, in one place: a feature's pages exist because they are listed here.
 BLUEPRINTS = (public.bp, auth.bp, account.bp, files.bp, i18n.bp, lan.bp, onboarding.bp,
-              members.bp, audit.bp, lab.bp)
+              members.bp, audit.bp, lab.bp, units.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

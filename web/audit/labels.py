@@ -80,6 +80,14 @@ ACTIONS = {
     "launch.changed": _l("Launch changed"),
     "regulation.recorded": _l("Perbup / Perwali recorded"),
     "regulation.revised": _l("Perbup / Perwali revised"),
+    "units.added": _l("Unit added"),
+    "units.changed": _l("Unit changed"),
+    "units.merged": _l("Unit merged into another"),
+    "units.retired": _l("Unit retired"),
+    "units.restored": _l("Unit brought back"),
+    "units.imported": _l("Units imported from a file"),
+    "units.person_added": _l("Person added to a unit"),
+    "units.person_changed": _l("Person of a unit changed"),
 }
 
 

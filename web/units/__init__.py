@@ -1,0 +1,3 @@
+from web.units.views import bp
+
+__all__ = ["bp"]
