@@ -341,6 +341,8 @@ ARGUMENTS: dict[str, Callable[[Need], object]] = {
     "kind": lambda need: "mou",
     "code": lambda need: "35.74",  # Kota Probolinggo: no tenant yet
     "action": lambda need: "suspend",
+    "agreement_id": lambda need: db.session.scalar(sa.select(sa.func.min(Agreement.id)).where(
+        Agreement.tenant_id == need.world.tenant(need.tenant).id)),
     "idea_id": _idea,
     "milestone_id": fresh_milestone,
     "attachment_id": fresh_attachment,
@@ -446,6 +448,8 @@ ROLE_MATRIX: dict[str, Route] = {
     "lan.dashboard": GET(LAN_STAFF),
     "onboarding.tenant": GET(LAN_STAFF_OF_A),
     "onboarding.agreement_document": GET(LAN_STAFF_OF_A),
+    "onboarding.agreement_file": GET(LAN_STAFF_OF_A),
+    "onboarding.renew": GET_POST(LAN_ADMINS),
     "audit.lan": GET(LAN_ADMINS),
     "onboarding.regions": GET(LAN_ADMINS),
     "onboarding.start": GET_POST(LAN_ADMINS),

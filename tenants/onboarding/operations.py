@@ -213,15 +213,23 @@ def record_agreement(session: Session, tenant: Tenant, kind: str, fields: dict,
     return agreement
 
 
-def check_renewal(session: Session, tenant: Tenant, kind: str, fields: dict) -> list[Refused]:
-    """What stands in the way of recording a renewal of the tenant's current `kind`."""
+def check_renewal_step(session: Session, tenant: Tenant, kind: str) -> Agreement:
+    """The agreement a renewal of `kind` would renew; Refused when there is none to renew."""
     if tenant.status not in (TenantStatus.ACTIVE, TenantStatus.SUSPENDED):
-        return [Refused(_("Only the agreements of an active or suspended lab are renewed."))]
+        raise Refused(_("Only the agreements of an active or suspended lab are renewed."))
     current = agreements_of(session, tenant.id).get(kind)
     if current is None:
-        return [Refused(_("There is no agreement of this kind to renew yet."))]
+        raise Refused(_("There is no agreement of this kind to renew yet."))
+    return current
+
+
+def renewal_problems(session: Session, tenant: Tenant, kind: str,
+                     fields: dict) -> list[Refused]:
+    """What is wrong with a renewal's fields, all at once (see `agreement_problems`)."""
+    current = check_renewal_step(session, tenant, kind)
     problems = agreement_problems(session, tenant, kind, fields)
-    if not problems and fields["valid_from"] <= current.valid_from:
+    valid_from = fields.get("valid_from")
+    if valid_from and valid_from <= current.valid_from:
         problems.append(Refused(_("A renewal starts after the agreement it renews (valid from "
                                   "%(date)s).", date=format_date(current.valid_from)),
                                 "valid_from"))
@@ -232,7 +240,7 @@ def record_renewal(session: Session, tenant: Tenant, kind: str, fields: dict,
                    document: Document, *, actor_id: int | None,
                    ip: str | None = None) -> Agreement:
     """Record the renewal of the tenant's current MoU or PKS: an agreement of its own."""
-    problems = check_renewal(session, tenant, kind, fields)
+    problems = renewal_problems(session, tenant, kind, fields)
     if problems:
         raise problems[0]
     current = agreements_of(session, tenant.id)[kind]

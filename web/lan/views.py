@@ -44,12 +44,15 @@ def dashboard():
     ids = [t.id for t in tenants]
     agreements = db.session.scalars(
         sa.select(Agreement).join(Tenant).where(Agreement.tenant_id.in_(ids))
-        .order_by(Agreement.valid_until)).all()
+        .order_by(Agreement.valid_from, Agreement.id)).all()
+    # A tenant's current agreement of each kind is its latest; a renewed one is history.
     by_tenant: dict[int, dict[str, Agreement]] = {}
     for agreement in agreements:
         by_tenant.setdefault(agreement.tenant_id, {})[agreement.kind] = agreement
+    current = sorted((a for kinds in by_tenant.values() for a in kinds.values()),
+                     key=lambda a: a.valid_until)
     expiring = [
-        (a, (a.valid_until - today).days) for a in agreements
+        (a, (a.valid_until - today).days) for a in current
         if a.valid_until <= today + timedelta(days=EXPIRY_WARNING_DAYS)
         and a.tenant.status != TenantStatus.ARCHIVED
     ]

@@ -27,7 +27,12 @@ from tenants.db import db
 from tenants.onboarding import operations as onboarding
 from tenants.onboarding.models import Agreement
 from tenants.onboarding.operations import Document
-from tenants.onboarding.queries import activation_entry, agreements_of, visible
+from tenants.onboarding.queries import (
+    activation_entry,
+    agreement_history,
+    agreements_of,
+    visible,
+)
 from tenants.outbox import LedgerEntry
 from tenants.refusal import Refused
 from tenants.regions.models import Province, Regency, title_case
@@ -36,6 +41,7 @@ from tenants.registry import Tenant, TenantEvent, TenantStatus
 from tenants.storage import agreement_key, storage
 from web.access import platform_role_required
 from web.forms import attempt, place
+from web.labels import AGREEMENT_NAMES
 from web.lan.views import lan_today
 from web.onboarding.forms import ActionForm, AdminForm, AgreementForm, LifecycleForm, StartForm
 from web.pages import requested_page
@@ -142,17 +148,23 @@ def next_step(tenant: Tenant) -> str | None:
     return None
 
 
-def _agreement(tenant_id: int, kind: str):
+def _agreement(tenant_id: int, kind: str, renewal: bool = False):
+    """Record a signed MoU or PKS: the onboarding step, or (`renewal`) the renewal of the
+    lab's current one."""
     post = request.method == "POST"
     tenant = tenant_or_404(tenant_id, lock=post)
     form = AgreementForm()
     error = None
     agreements = agreements_of(db.session, tenant.id)
     try:
-        onboarding.check_agreement_step(tenant, kind)
+        if renewal:
+            onboarding.check_renewal_step(db.session, tenant, kind)
+        else:
+            onboarding.check_agreement_step(tenant, kind)
     except Refused as refusal:  # out of order: say why and go where the flow is
         flash(refusal.message, "error")
         return redirect(tenant_page(tenant))
+    check = onboarding.renewal_problems if renewal else onboarding.agreement_problems
     form.validate_on_submit()
     if post and "csrf_token" in form.errors:
         error = _("The form had expired. Please submit it again.")
@@ -161,27 +173,32 @@ def _agreement(tenant_id: int, kind: str):
         # agreement's rules on whichever fields passed them, even when others are missing.
         fields = form.fields()
         refused = {name for name in fields if getattr(form, name).errors}
-        problems = [p for p in onboarding.agreement_problems(
+        problems = [p for p in check(
             db.session, tenant, kind,
             {name: value for name, value in fields.items() if name not in refused})
             if p.field not in refused]
         for problem in problems:
             error = place(form, problem) or error
         if not form.errors:
-            saved, error = _store_and_record(form, tenant, kind, fields)
+            record = onboarding.record_renewal if renewal else onboarding.record_agreement
+            saved, error = _store_and_record(form, tenant, kind, fields, record)
             if saved:
-                flash(_("The MoU is recorded. Next: record the PKS.") if kind == Agreement.MOU
+                flash(_("The renewal is recorded; it is now the lab's %(kind)s in force.",
+                        kind=AGREEMENT_NAMES[kind]) if renewal
+                      else _("The MoU is recorded. Next: record the PKS.")
+                      if kind == Agreement.MOU
                       else _("The PKS is recorded. Next: enter the Bappeda administrator."),
                       "success")
                 return redirect(tenant_page(tenant))
     status = 400 if post else 200
     return render_template("onboarding/agreement.html", form=form, tenant=tenant,
                            kind=kind, error=error, mou=agreements.get(Agreement.MOU),
+                           renews=agreements.get(kind) if renewal else None,
                            file_lost=post), status
 
 
-def _store_and_record(form: AgreementForm, tenant: Tenant, kind: str,
-                      fields: dict) -> tuple[bool, str | None]:
+def _store_and_record(form: AgreementForm, tenant: Tenant, kind: str, fields: dict,
+                      record) -> tuple[bool, str | None]:
     """Store the PDF, then record the agreement; undo the file if the database refuses.
 
     Returns (saved, message for the whole form)."""
@@ -198,9 +215,9 @@ def _store_and_record(form: AgreementForm, tenant: Tenant, kind: str,
     finally:
         upload.stream.close()
     try:
-        onboarding.record_agreement(db.session, tenant, kind, fields,
-                                    Document(key=key, name=upload.filename, size=upload.size),
-                                    actor_id=current_user.id, ip=request.remote_addr)
+        record(db.session, tenant, kind, fields,
+               Document(key=key, name=upload.filename, size=upload.size),
+               actor_id=current_user.id, ip=request.remote_addr)
         db.session.commit()
     except Exception as exc:
         db.session.rollback()
@@ -217,6 +234,12 @@ def _store_and_record(form: AgreementForm, tenant: Tenant, kind: str,
         return False, _("The agreement could not be saved. Nothing was kept; please try "
                         "again.")
     return True, None
+
+
+@bp.route("/tenants/<int:tenant_id>/<any(mou, pks):kind>/renew", methods=["GET", "POST"])
+@platform_role_required(Role.LAN_ADMIN)
+def renew(tenant_id: int, kind: str):
+    return _agreement(tenant_id, KINDS[kind], renewal=True)
 
 
 @bp.route("/tenants/<int:tenant_id>/mou", methods=["GET", "POST"])
@@ -305,15 +328,30 @@ def retry_activation(tenant_id: int):
 @bp.get("/tenants/<int:tenant_id>/agreements/<kind>/document")
 @platform_role_required(Role.LAN_ADMIN, Role.LAN_COACH)
 def agreement_document(tenant_id: int, kind: str):
-    """Check the reader first, then hand out a link that expires in minutes."""
+    """The current MoU's or PKS's signed PDF."""
     tenant = tenant_or_404(tenant_id)
     if kind not in KINDS:
         abort(404)
-    agreement = agreements_of(db.session, tenant.id).get(KINDS[kind])
+    return _download(agreements_of(db.session, tenant.id).get(KINDS[kind]))
+
+
+@bp.get("/tenants/<int:tenant_id>/agreements/<int:agreement_id>/file")
+@platform_role_required(Role.LAN_ADMIN, Role.LAN_COACH)
+def agreement_file(tenant_id: int, agreement_id: int):
+    """Any agreement's signed PDF, an earlier one renewed since included."""
+    tenant = tenant_or_404(tenant_id)
+    return _download(db.session.scalar(sa.select(Agreement).where(
+        Agreement.id == agreement_id, Agreement.tenant_id == tenant.id)))
+
+
+def _download(agreement: Agreement | None):
+    """Check the reader first (the caller did), then hand out a link that expires in
+    minutes."""
     if agreement is None or not agreement.document_key:
         abort(404)
     url = storage().download_url(agreement.document_key,
-                                 agreement.document_name or f"{kind}.pdf", expires=300)
+                                 agreement.document_name or f"{agreement.kind}.pdf",
+                                 expires=300)
     response = redirect(url)
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -399,6 +437,8 @@ def activation_progress(tenant_id: int, entry: LedgerEntry | None) -> dict:
 def tenant(tenant_id: int):
     tenant = tenant_or_404(tenant_id)
     agreements = agreements_of(db.session, tenant.id)
+    current = {a.id for a in agreements.values()}
+    earlier = [a for a in agreement_history(db.session, tenant.id) if a.id not in current]
     events = db.session.scalars(sa.select(TenantEvent).where(TenantEvent.tenant_id == tenant.id)
                                 .order_by(TenantEvent.at.desc(), TenantEvent.id.desc())).all()
     activity = db.session.scalars(
@@ -412,8 +452,8 @@ def tenant(tenant_id: int):
             tenant.id, activation_entry(db.session, tenant.id))
     today = lan_today()
     return render_template(
-        "onboarding/tenant.html", tenant=tenant, agreements=agreements, events=events,
-        activity=activity, actors=actors,
+        "onboarding/tenant.html", tenant=tenant, agreements=agreements, earlier=earlier,
+        events=events, activity=activity, actors=actors,
         next_step=next_step(tenant), progress=progress, form=ActionForm(),
         can_manage=current_user.is_lan_admin,
         missing=onboarding.missing_for_activation(db.session, tenant),

@@ -24,4 +24,36 @@
       }
     });
   });
+
+  // A table wider than the screen scrolls sideways in its wrapper: make the wrapper reachable
+  // and scrollable by keyboard, named after the table's caption or the heading above it.
+  function labelOf(wrap) {
+    var caption = wrap.querySelector("caption");
+    if (caption) { return caption.textContent.trim(); }
+    for (var node = wrap.previousElementSibling; node; node = node.previousElementSibling) {
+      if (/^H[1-6]$/.test(node.tagName)) { return node.textContent.trim(); }
+    }
+    var heading = wrap.closest("section, article");
+    heading = heading && heading.querySelector("h1, h2, h3");
+    return heading ? heading.textContent.trim() : document.title;
+  }
+  function reachable() {
+    document.querySelectorAll(".table-wrap").forEach(function (wrap) {
+      var scrolls = wrap.scrollWidth > wrap.clientWidth + 1;
+      if (scrolls && !wrap.hasAttribute("tabindex")) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        wrap.setAttribute("data-made-reachable", "");
+        if (!wrap.hasAttribute("aria-label") && !wrap.hasAttribute("aria-labelledby")) {
+          wrap.setAttribute("aria-label", labelOf(wrap));
+        }
+      } else if (!scrolls && wrap.hasAttribute("data-made-reachable")) {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("data-made-reachable");
+      }
+    });
+  }
+  reachable();
+  window.addEventListener("resize", reachable);
 })();
