@@ -46,7 +46,7 @@ def _renewal(number="119/2301/426.101/2022", valid_from="2022-03-16"):
 def test_a_renewal_becomes_the_agreement_in_force(client, world, s3_server):
     _signed(world.a, "mou", "119/4124/426.101/2017", date(2017, 3, 16), date(2022, 3, 15))
     _signed(world.a, "pks", "800/PKS/2017", date(2017, 4, 10), date(2027, 4, 9))
-    assert "ended on" in agreement_problem(db.session, world.a, date(2026, 12, 1))
+    assert "berakhir pada 15 Mar 2022" in agreement_problem(db.session, world.a, date(2026, 12, 1))
     client.post("/auth/sign-in", data={"email": world.users["lan_admin"].email,
                                        "password": PASSWORD})
     tenant_page = f"/lan/tenants/{world.a.id}"
