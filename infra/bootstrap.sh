@@ -15,6 +15,10 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v python3 >/dev/null && python3 -c "import ensurepip, venv" 2>/dev/null \
   || missing+=(python3 python3-venv)
 if (( dev )) && [[ ! -x /usr/bin/chromium ]]; then missing+=(chromium); fi
+# WeasyPrint (the demo's PDFs) lays text out with Pango; DejaVu is the documents' font.
+for lib in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do
+  dpkg-query -W -f='${Status}' "$lib" 2>/dev/null | grep -q "ok installed" || missing+=("$lib")
+done
 
 if (( ${#missing[@]} )); then
   if [[ $EUID -ne 0 ]]; then

@@ -1,178 +1,164 @@
-"""Loading the demo data, drawn from the programme's published record.
+"""Loading the demo data: four regions from the programme's published record, onboarded by
+LAN through the real flow, each with a whole lab in the cohort it is in today.
 
-Loading twice changes nothing: what exists is kept.
+Loading twice changes nothing: each part (a region's onboarding, its enrolment, its lab) is
+made only where it is missing, each in a transaction of its own.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import logging
+import random
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from tenants import registry
 from tenants.accounts.models import Membership, Role, User
+from tenants.cohorts.models import Cohort, Enrolment
 from tenants.db import db
+from tenants.demo import cohorts as demo_cohorts
+from tenants.demo.clock import Clock, backdating
+from tenants.demo.lab import Lab, build
+from tenants.demo.onboarding import demo_password_hash, onboard, renewal_dates
+from tenants.demo.regions import REGIONS, Region
+from tenants.lab.models import Idea
 from tenants.onboarding.models import Agreement
-from tenants.onboarding.operations import create_active
-from tenants.registry import Tenant
-from tenants.scope import tenant_session
-from tenants.units.models import Person, Unit, UnitKind
+from tenants.registry import Tenant, TenantStatus
+from tenants.scope import tenant_scope
+from tenants.storage import forget_tenant_files, storage
+from tenants.zones import today_in
+
+log = logging.getLogger(__name__)
 
 DEMO_PASSWORD = "labinov-demo-2026"
+ZONE = "Asia/Jakarta"  # every demo region is in WIB
 
 LAN_PEOPLE = [
     ("admin@lan.example", "Rina Marlina", Role.LAN_ADMIN),
     ("coach@lan.example", "Teguh Prasetyo", Role.LAN_COACH),
 ]
+LAN_SINCE = date(2016, 11, 7)  # when LAN's own accounts were opened
 
-K = UnitKind
-LABS = {
-    "35.13": {  # Kabupaten Probolinggo: MoU 16 March 2017
-        "mou": ("119/4124/426.101/2017", date(2017, 3, 16)),
-        "admin": ("Dwi Hartono", "Kepala Bidang Litbang, Bappeda"),
-        "innovator": ("Siti Nurhayati", "Puskesmas Kraksaan"),
-        "coach": True,
-        "units": [
-            ("Dinas Kesehatan", K.OPD), ("Dinas Pendidikan dan Kebudayaan", K.OPD),
-            ("Dinas Kependudukan dan Pencatatan Sipil", K.OPD),
-            ("Dinas Pekerjaan Umum dan Penataan Ruang", K.OPD),
-            ("RSUD Waluyo Jati Kraksaan", K.RSUD), ("RSUD Tongas", K.RSUD),
-            ("Puskesmas Kraksaan", K.PUSKESMAS), ("Puskesmas Paiton", K.PUSKESMAS),
-            ("Puskesmas Dringu", K.PUSKESMAS), ("Kecamatan Kraksaan", K.KECAMATAN),
-            ("Kecamatan Paiton", K.KECAMATAN), ("Kecamatan Leces", K.KECAMATAN),
-        ],
-        "people": [("Ahmad Fauzi", "Puskesmas Paiton", "Kepala Puskesmas"),
-                   ("Lilik Wahyuni", "Dinas Kesehatan", "Kepala Seksi Promosi Kesehatan"),
-                   ("Bambang Sutrisno", "Kecamatan Kraksaan", "Sekretaris Camat")],
-    },
-    "35.74": {  # Kota Probolinggo
-        "mou": ("050/118/425.012/2017", date(2017, 8, 9)),
-        "admin": ("Anita Rahmawati", "Kepala Sub Bidang Penelitian dan Pengembangan, Bappeda"),
-        "innovator": ("Yusuf Hidayat", "Kelurahan Mangunharjo"),
-        "units": [
-            ("Dinas Kesehatan, Pengendalian Penduduk dan Keluarga Berencana", K.OPD),
-            ("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu", K.OPD),
-            ("RSUD dr. Mohamad Saleh", K.RSUD), ("Puskesmas Jati", K.PUSKESMAS),
-            ("Puskesmas Kanigaran", K.PUSKESMAS), ("Kecamatan Mayangan", K.KECAMATAN),
-            ("Kelurahan Mangunharjo", K.KELURAHAN),
-        ],
-        "people": [("Endah Susanti", "Puskesmas Jati", "Bidan Koordinator")],
-    },
-    "35.23": {  # Kabupaten Tuban: MoU 3 April 2018
-        "mou": ("119/1387/414.103/2018", date(2018, 4, 3)),
-        "admin": ("Hendra Kurniawan", "Kepala Bidang Penelitian dan Pengembangan, Bappeda"),
-        "innovator": ("Wulan Sari", "RSUD Dr. R. Koesma"),
-        "coach": True,
-        "units": [
-            ("RSUD Dr. R. Koesma", K.RSUD), ("Dinas Pekerjaan Umum dan Penataan Ruang", K.OPD),
-            ("Dinas Perumahan Rakyat dan Kawasan Permukiman", K.OPD),
-            ("Dinas Kesehatan", K.OPD), ("Puskesmas Jenu", K.PUSKESMAS),
-            ("Puskesmas Tuban", K.PUSKESMAS), ("Kecamatan Jenu", K.KECAMATAN),
-            ("Kecamatan Semanding", K.KECAMATAN), ("Desa Sugihwaras", K.DESA),
-        ],
-        "people": [("Agus Salim", "Dinas Pekerjaan Umum dan Penataan Ruang", "Kepala Bidang"),
-                   ("Ratna Dewi", "Puskesmas Jenu", "Perawat")],
-    },
-    "33.03": {  # Kabupaten Purbalingga
-        "mou": ("119/2211/2018", date(2018, 10, 22)),
-        "admin": ("Eko Widodo", "Kepala Bidang Litbang, Bappelitbangda"),
-        "innovator": ("Nur Aini", "Puskesmas Bobotsari"),
-        "units": [
-            ("RSUD dr. R. Goeteng Taroenadibrata", K.RSUD), ("Dinas Kesehatan", K.OPD),
-            ("Dinas Kependudukan dan Pencatatan Sipil", K.OPD),
-            ("Puskesmas Bobotsari", K.PUSKESMAS), ("Puskesmas Kalimanah", K.PUSKESMAS),
-            ("Kecamatan Kalimanah", K.KECAMATAN), ("SMP Negeri 1 Purbalingga", K.SEKOLAH),
-        ],
-        "people": [("Tri Handayani", "Dinas Kesehatan", "Analis Kebijakan")],
-    },
-}
 
-def _user(email: str, name: str, platform_role: str | None = None) -> User:
+class OutdatedDemo(RuntimeError):
+    """The database holds a demo region loaded by an earlier version of the demo."""
+
+
+def _lan_user(email: str, name: str, role: str, clock: Clock) -> User:
     user = db.session.scalar(sa.select(User).where(User.email == email))
     if user is None:
-        user = User(email=email, name=name, platform_role=platform_role, locale=None)
-        user.set_password(DEMO_PASSWORD)
-        db.session.add(user)
-        db.session.flush()
+        with backdating(db.session, clock):
+            clock.at(LAN_SINCE, 8, 0)
+            user = User(email=email, name=name, platform_role=role, locale=None,
+                        password_hash=demo_password_hash())
+            db.session.add(user)
+            db.session.flush()
     return user
 
 
-def _member(user: User, tenant: Tenant, role: str, unit_id: int | None = None) -> None:
-    exists = db.session.scalar(sa.select(Membership.id).where(
-        Membership.user_id == user.id, Membership.tenant_id == tenant.id,
-        Membership.role == role))
-    if not exists:
-        db.session.add(Membership(user=user, tenant=tenant, role=role, unit_id=unit_id))
+def _slug_email(kind: str, slug: str) -> str:
+    return f"{kind}@{slug}.example"
+
+
+def _check_current(tenant: Tenant) -> None:
+    kinds = set(db.session.scalars(sa.select(Agreement.kind).where(
+        Agreement.tenant_id == tenant.id, Agreement.renews_id.is_not(None))))
+    if kinds != {Agreement.MOU, Agreement.PKS}:
+        raise OutdatedDemo(
+            f"{tenant.name} ({tenant.slug}) was loaded by an earlier version of the demo. "
+            f"Load the demo into an empty database (for ./run: stop it and remove var/pg), "
+            f"or drop that tenant first (labinov tenants suspend/drop {tenant.slug}).")
+
+
+def drop_outdated() -> list[str]:
+    """Drop the demo regions that an earlier version of the demo loaded (their schema,
+    stored files and platform rows), so that the load can make them anew."""
+    dropped = []
+    for region in REGIONS:
+        tenant = db.session.scalar(sa.select(Tenant).where(Tenant.regency_code == region.code))
+        if tenant is None:
+            continue
+        try:
+            _check_current(tenant)
+        except OutdatedDemo:
+            tenant_id, slug = tenant.id, tenant.slug
+            tenant.status = TenantStatus.ARCHIVED  # an active tenant is never dropped
+            registry.drop(db.session, tenant)
+            db.session.commit()
+            forget_tenant_files(tenant_id)
+            dropped.append(slug)
+    return dropped
+
+
+def load_region(region: Region, lan_ids: dict[str, int], today: date) -> list[tuple]:
+    """One region: onboarded, enrolled in its cohort, its lab built (what is missing)."""
+    session = db.session
+    lan = {role: session.get(User, user_id) for role, user_id in lan_ids.items()}
+    rng = random.Random(f"demo-{region.code}")
+    clock = Clock(ZONE)
+    admin_name = region.admin[0]
+    plan = demo_cohorts.PLANS[region.stage]
+    first_day = demo_cohorts.windows(plan, today)[0].starts_on
+    renewal = renewal_dates(first_day, rng)
+    tenant = session.scalar(sa.select(Tenant).where(Tenant.regency_code == region.code))
+    if tenant is None:
+        tenant = onboard(session, region, lan_admin=lan[Role.LAN_ADMIN],
+                         admin_name=admin_name, renewal=renewal, clock=clock, rng=rng)
+        session.commit()
+        log.info("demo: %s onboarded", tenant.slug)
+    else:
+        _check_current(tenant)
+    cohort = demo_cohorts.cohort_for(session, region.stage, today, lan_admin=lan[Role.LAN_ADMIN],
+                                     coach=lan[Role.LAN_COACH], clock=clock)
+    enrolled = session.scalar(sa.select(Enrolment.id).where(Enrolment.tenant_id == tenant.id))
+    if not enrolled:
+        demo_cohorts.enroll(session, cohort, tenant, lan_admin=lan[Role.LAN_ADMIN],
+                            coach=lan[Role.LAN_COACH], clock=clock,
+                            on=first_day - timedelta(days=21))
+    session.commit()
+    ref, cohort_id = tenant.ref(), cohort.id
+    admin = session.scalar(sa.select(User).where(User.email == tenant.admin_email))
+    innovator_email = _slug_email("inovator", ref.slug)
+    windows = {w.stage: w for w in demo_cohorts.windows(plan, today)}
+    session.close()
+    with tenant_scope(ref) as scoped:
+        if scoped.scalar(sa.select(Idea.id).limit(1)) is None:
+            lab = Lab(session=scoped, tenant=scoped.get(Tenant, ref.id), region=region,
+                      cohort=scoped.get(Cohort, cohort_id),
+                      windows=windows, today=today, clock=clock, rng=rng,
+                      admin=scoped.get(User, admin.id),
+                      coach=scoped.get(User, lan_ids[Role.LAN_COACH]),
+                      innovator_email=innovator_email)
+            try:
+                build(lab)
+                scoped.commit()
+            except BaseException:
+                scoped.rollback()
+                for key in lab.stored:
+                    try:
+                        storage().delete(key)
+                    except Exception:
+                        log.exception("could not delete %s after a failed demo load", key)
+                raise
+            log.info("demo: the lab of %s is built", ref.slug)
+    innovator = session.scalar(sa.select(User).where(User.email == innovator_email))
+    logins = [(admin.email, admin.name, f"{Role.BAPPEDA_ADMIN} {ref.slug}")]
+    if innovator is not None and session.scalar(sa.select(Membership.id).where(
+            Membership.user_id == innovator.id, Membership.tenant_id == ref.id)):
+        logins.append((innovator.email, innovator.name, f"{Role.INNOVATOR} {ref.slug}"))
+    return logins
 
 
 def load_demo() -> list[tuple[str, str, str]]:
     """Create what is missing; returns (email, name, role) for each demo sign-in."""
-    logins = []
-    lan = {}
-    for email, name, role in LAN_PEOPLE:
-        lan[role] = _user(email, name, role)
-        logins.append((email, name, role))
-    for code, lab in LABS.items():
-        tenant = db.session.scalar(sa.select(Tenant).where(Tenant.regency_code == code))
-        if tenant is None:
-            tenant = create_active(db.session, code, actor_id=lan[Role.LAN_ADMIN].id)
-            number, signed = lab["mou"]
-            db.session.add(Agreement(
-                tenant=tenant, kind=Agreement.MOU, number=number, signed_on=signed,
-                valid_from=signed, valid_until=signed.replace(year=signed.year + 5),
-                lan_signatory_name="Dr. Adi Suryanto", lan_signatory_title="Kepala LAN",
-                regional_signatory_name=f"Bupati / Wali Kota {tenant.name}",
-                regional_signatory_title="Kepala Daerah", created_by_id=lan[Role.LAN_ADMIN].id))
-        ref = tenant.ref()
-        db.session.commit()
-        with tenant_session(ref) as session:
-            units = {u.name: u for u in session.scalars(sa.select(Unit))}
-            for name, kind in lab["units"]:
-                if name not in units:
-                    units[name] = Unit(name=name, kind=kind)
-                    session.add(units[name])
-            session.flush()
-            known = set(session.scalars(sa.select(Person.name)))
-            for name, unit, position in lab["people"]:
-                if name not in known:
-                    session.add(Person(name=name, unit=units[unit], position=position))
-            innovator_name, innovator_unit = lab["innovator"]
-            innovator_unit_id = units[innovator_unit].id
-            session.commit()
-        slug = ref.slug
-        admin_name, admin_position = lab["admin"]
-        admin = _user(f"bappeda@{slug}.example", admin_name)
-        innovator = _user(f"inovator@{slug}.example", innovator_name)
-        tenant = db.session.get(Tenant, ref.id)
-        _member(admin, tenant, Role.BAPPEDA_ADMIN)
-        _member(innovator, tenant, Role.INNOVATOR, unit_id=innovator_unit_id)
-        if lab.get("coach"):
-            _member(lan[Role.LAN_COACH], tenant, Role.COACH)
-        with tenant_session(ref) as session:
-            known = {p.account_id for p in session.scalars(sa.select(Person))}
-            for account, position, unit in ((admin, admin_position, None),
-                                            (innovator, None, innovator_unit)):
-                if account.id not in known:
-                    unit_id = units_id(session, unit) if unit else None
-                    session.add(Person(name=account.name, email=account.email,
-                                       account_id=account.id, position=position,
-                                       unit_id=unit_id or _bappeda_unit(session)))
-            session.commit()
-        db.session.commit()
-        logins.append((admin.email, admin.name, f"{Role.BAPPEDA_ADMIN} {slug}"))
-        logins.append((innovator.email, innovator.name, f"{Role.INNOVATOR} {slug}"))
+    today = today_in(ZONE)
+    clock = Clock(ZONE)
+    lan = {role: _lan_user(email, name, role, clock) for email, name, role in LAN_PEOPLE}
+    logins = [(u.email, u.name, str(role)) for role, u in lan.items()]
+    lan_ids = {role: u.id for role, u in lan.items()}
+    db.session.commit()
+    for region in REGIONS:
+        logins += load_region(region, lan_ids, today)
+    db.session.close()
     return logins
-
-
-def units_id(session, name: str) -> int:
-    return session.scalar(sa.select(Unit.id).where(Unit.name == name))
-
-
-def _bappeda_unit(session) -> int:
-    """Bappeda is itself an OPD of the regency; its staff are listed under it."""
-    unit = session.scalar(sa.select(Unit).where(Unit.short_name == "Bappeda"))
-    if unit is None:
-        unit = Unit(name="Badan Perencanaan Pembangunan Daerah", kind=UnitKind.OPD,
-                    short_name="Bappeda")
-        session.add(unit)
-        session.flush()
-    return unit.id

@@ -22,6 +22,8 @@ ACTIONS = {
     "tenant.settings_changed": _l("Lab settings changed"),
     "agreement.mou_recorded": _l("MoU recorded"),
     "agreement.pks_recorded": _l("PKS recorded"),
+    "agreement.mou_renewed": _l("MoU renewed"),
+    "agreement.pks_renewed": _l("PKS renewed"),
     "tenant.admin_set": _l("Bappeda administrator entered"),
     "tenant.activation_requested": _l("Activation requested"),
     "tenant.activation_retried": _l("Activation retried"),
