@@ -42,6 +42,7 @@ class Settings:
     trusted_proxies: int = 0
     host: str = "127.0.0.1"  # where the web process listens (the Procfile's HOST)
     db_pool_recycle: int = 1800  # seconds a pooled connection lives (see README: Operations)
+    metrics_token: str = ""  # the bearer token /metrics asks for; empty: no /metrics
 
     @property
     def production(self) -> bool:
@@ -73,6 +74,7 @@ class Settings:
             trusted_proxies=int(_env("TRUSTED_PROXIES", "0")),
             host=_env("HOST", cls.host),
             db_pool_recycle=int(_env("DB_POOL_RECYCLE", str(cls.db_pool_recycle))),
+            metrics_token=_env("METRICS_TOKEN"),
         )
         s.validate()
         return s
@@ -92,6 +94,8 @@ class Settings:
             raise ConfigError("BASE_URL must be an https:// address when LABINOV_ENV=production")
         if self.default_locale not in LOCALES:
             raise ConfigError(f"DEFAULT_LOCALE must be one of {', '.join(LOCALES)}")
+        if self.metrics_token and len(self.metrics_token) < 24:
+            raise ConfigError("METRICS_TOKEN must be at least 24 characters (or empty)")
         if self.db_pool_recycle <= 0:
             raise ConfigError("DB_POOL_RECYCLE must be a number of seconds above 0")
 

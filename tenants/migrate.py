@@ -129,6 +129,28 @@ def upgrade_schema(conn: sa.Connection, schema: str, target: str = "head",
     return seen.get("before"), script.get_revision(target).revision
 
 
+def mirror_version(conn: sa.Connection, schema: str, version: str | None) -> None:
+    """Keep the tenant's platform row in step with its schema (readiness reads the row)."""
+    if conn.scalar(sa.text("SELECT to_regclass('platform.tenant') IS NOT NULL")):
+        conn.execute(sa.text("UPDATE platform.tenant SET schema_version = :v "
+                             "WHERE schema_name = :s AND schema_version IS DISTINCT FROM :v"),
+                     {"v": version, "s": schema})
+
+
+def heal_mirrors(conn: sa.Connection, versions: dict[str, str | None]) -> None:
+    """Set every tenant row's mirror to what its schema says, in one statement (a schema
+    upgraded by hand, or restored, is seen at the next `labinov tenants migrate`)."""
+    known = {s: v for s, v in versions.items() if v != UNREADABLE}
+    if known and conn.scalar(sa.text("SELECT to_regclass('platform.tenant') IS NOT NULL")):
+        conn.execute(sa.text(
+            "UPDATE platform.tenant t SET schema_version = v.version "
+            "FROM unnest(CAST(:schemas AS text[]), CAST(:versions AS text[])) "
+            "AS v(schema_name, version) "
+            "WHERE t.schema_name = v.schema_name "
+            "AND t.schema_version IS DISTINCT FROM v.version"),
+            {"schemas": list(known), "versions": list(known.values())})
+
+
 def upgrade_in_own_transaction(engine: sa.Engine, schema: str, target: str,
                                 script_location: Path) -> SchemaResult:
     started = time.perf_counter()
@@ -136,6 +158,7 @@ def upgrade_in_own_transaction(engine: sa.Engine, schema: str, target: str,
         with engine.connect() as conn, conn.begin():
             conn.exec_driver_sql("SET LOCAL lock_timeout = '10s'")
             before, after = upgrade_schema(conn, schema, target, script_location)
+            mirror_version(conn, schema, after)
         return SchemaResult(schema, True, before, after, time.perf_counter() - started)
     except Exception as exc:  # one tenant's failure must not stop the others
         message = " ".join(str(exc).split())[:300]
@@ -188,6 +211,8 @@ def migrate_tenants(
     engine = sa.create_engine(database_url, pool_size=1, max_overflow=0)
     with engine.connect() as conn:
         versions = current_versions(conn, schemas)
+        heal_mirrors(conn, versions)
+        conn.commit()
     results: list[SchemaResult] = []
     lock = threading.Lock()
 
