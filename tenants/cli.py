@@ -135,8 +135,10 @@ def tenants_migrate(jobs, quiet, script_location):
         if not quiet or not result.ok:
             click.echo(result.line())
 
-    results = migrate_tenants(settings_of(current_app).database_url, schemas, jobs=jobs,
-                              script_location=script_location, on_result=show)
+    settings = settings_of(current_app)
+    results = migrate_tenants(settings.database_url, schemas, jobs=jobs,
+                              script_location=script_location, on_result=show,
+                              connect_args=settings.connect_args)
     failed = sum(not r.ok for r in results)
     upgraded = sum(r.changed for r in results)
     click.echo(f"{len(results)} schemas: {upgraded} upgraded, {failed} failed, "
@@ -153,7 +155,7 @@ def tenants_backup(slug, file):
     """Write one archive of a tenant: its schema, platform rows and stored files."""
     tenant = _tenant(slug)
     try:
-        result = backups.backup_tenant(db.engine, settings_of(current_app).database_url,
+        result = backups.backup_tenant(db.engine, settings_of(current_app).direct_database_url,
                                        storage(), tenant, file)
     except backups.BackupError as exc:
         raise click.ClickException(str(exc)) from exc
@@ -167,7 +169,8 @@ def tenants_backup(slug, file):
 def tenants_restore(file):
     """Bring a tenant back from an archive; refused if the tenant exists here."""
     try:
-        result = backups.restore_tenant(db.session, settings_of(current_app).database_url,
+        result = backups.restore_tenant(db.session,
+                                        settings_of(current_app).direct_database_url,
                                         storage(), file)
     except backups.BackupError as exc:
         raise click.ClickException(f"nothing restored: {exc}") from exc

@@ -200,6 +200,7 @@ def migrate_tenants(
     target: str = "head",
     script_location: Path = TENANT_SCRIPTS,
     on_result: Callable[[SchemaResult], None] | None = None,
+    connect_args: dict | None = None,
 ) -> list[SchemaResult]:
     """Upgrade every schema to `target`; returns one result per schema, in completion order.
 
@@ -208,7 +209,8 @@ def migrate_tenants(
     """
     schemas = list(schemas)
     goal = script_directory(script_location).get_revision(target).revision
-    engine = sa.create_engine(database_url, pool_size=1, max_overflow=0)
+    engine = sa.create_engine(database_url, pool_size=1, max_overflow=0,
+                              connect_args=connect_args or {})
     with engine.connect() as conn:
         versions = current_versions(conn, schemas)
         heal_mirrors(conn, versions)
@@ -230,7 +232,8 @@ def migrate_tenants(
     for schema in pending:
         todo.put(schema)
     settings = json.dumps({"database_url": database_url, "target": target,
-                           "script_location": str(script_location)})
+                           "script_location": str(script_location),
+                           "connect_args": connect_args or {}})
     command = [sys.executable, "-m", "tenants.migrate_worker"]
     workers = [threading.Thread(target=_drive_worker, args=(command, settings, todo, report),
                                 daemon=True)
