@@ -39,6 +39,11 @@ from web.ops.endpoints import STARTED, _probe_redis
 
 log = logging.getLogger(__name__)
 
+# gunicorn makes (and empties) the directory; a `labinov` command that reads the same
+# environment must not fail on a directory that is not there yet.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 REQUEST_SECONDS = Histogram(
     "labinov_http_request_duration_seconds",
     "Time from the request reaching the app to its response, by endpoint and status.",
