@@ -5,7 +5,6 @@ the migration runner, and a walk through the real gunicorn app."""
 
 from __future__ import annotations
 
-import http.cookiejar
 import os
 import random
 import re
@@ -14,8 +13,6 @@ import subprocess
 import tempfile
 import threading
 import time
-import urllib.parse
-import urllib.request
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,6 +21,7 @@ import sqlalchemy as sa
 from conftest import LABINOV, PASSWORD, ROOT, free_port, wait_for_port
 from sqlalchemy.engine import make_url
 
+from ops.browsing import Browser
 from tenants.db import db
 from tenants.migrate import migrate_tenants, tenant_head
 from tenants.scope import tenant_scope, tenant_session
@@ -174,32 +172,6 @@ def test_the_migration_runner_works_through_pgbouncer(bouncer, ctx):
                               connect_args={"prepare_threshold": None})
     assert [r.ok for r in results] == [True], results[0].error
     assert (results[0].before, results[0].after) == (None, tenant_head())
-
-
-class Browser:
-    """A cookie-keeping HTTP client that fills in a page's CSRF token."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-        self.token = ""
-
-    def get(self, path: str) -> tuple[int, str]:
-        with self.opener.open(self.base + path, timeout=30) as response:
-            html = response.read().decode()
-        found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or \
-            re.search(r'name="csrf_token" value="([^"]+)"', html)
-        if found:
-            self.token = found.group(1)
-        return response.status, html
-
-    def post(self, path: str, data: dict) -> tuple[int, str]:
-        body = urllib.parse.urlencode({**data, "csrf_token": self.token}).encode()
-        request = urllib.request.Request(self.base + path, data=body,
-                                         headers={"Referer": self.base + path})
-        with self.opener.open(request, timeout=30) as response:
-            return response.status, response.read().decode()
 
 
 def test_a_walk_through_the_real_app_behind_pgbouncer(bouncer, service_env, world):
