@@ -15,6 +15,9 @@ command -v redis-server >/dev/null || missing+=(redis-server)
 command -v python3 >/dev/null && python3 -c "import ensurepip, venv" 2>/dev/null \
   || missing+=(python3 python3-venv)
 if (( dev )) && [[ ! -x /usr/bin/chromium ]]; then missing+=(chromium); fi
+# The operations tests run the nginx site and PgBouncer of infra/ (tests/ops/).
+if (( dev )) && [[ ! -x /usr/sbin/nginx ]]; then missing+=(nginx); fi
+if (( dev )) && [[ ! -x /usr/sbin/pgbouncer ]]; then missing+=(pgbouncer); fi
 # WeasyPrint (the demo's PDFs) lays text out with Pango; DejaVu is the documents' font.
 for lib in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do
   dpkg-query -W -f='${Status}' "$lib" 2>/dev/null | grep -q "ok installed" || missing+=("$lib")

@@ -15,3 +15,26 @@ logger_class = "web.gunicorn_logging.MaskingLogger"
 limit_request_line = 0
 # No control socket: several instances on one host would otherwise share one in $HOME.
 control_socket_disable = True
+
+
+# Prometheus in multi-process mode (web/ops/metrics.py): with PROMETHEUS_MULTIPROC_DIR set,
+# every worker writes its samples to files there. Start from an empty directory, and let go
+# of a worker's live gauges when it exits (its counters and histograms are kept).
+def on_starting(server):
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        import shutil
+        from pathlib import Path
+
+        path = Path(directory)
+        path.mkdir(parents=True, exist_ok=True)
+        for entry in path.glob("*.db"):
+            entry.unlink()
+        shutil.rmtree(path / "tmp", ignore_errors=True)
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

@@ -26,7 +26,8 @@ def create_core_app(settings: Settings | None = None, import_name: str = "tenant
         # Each backend caches the catalog of every tenant schema it has served, so a pooled
         # connection grows with the tenants it meets; recycling bounds that (bench/).
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10,
-                                   "pool_recycle": settings.db_pool_recycle},
+                                   "pool_recycle": settings.db_pool_recycle,
+                                   "connect_args": settings.connect_args},
     )
     install_record_factory()
     default_handler.setFormatter(logging.Formatter(LOG_FORMAT))

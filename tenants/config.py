@@ -42,6 +42,22 @@ class Settings:
     trusted_proxies: int = 0
     host: str = "127.0.0.1"  # where the web process listens (the Procfile's HOST)
     db_pool_recycle: int = 1800  # seconds a pooled connection lives (see README: Operations)
+    metrics_token: str = ""  # the bearer token /metrics asks for; empty: no /metrics
+    # Off behind PgBouncer in transaction mode: a server-side prepared statement lives on one
+    # server connection, and the next transaction may get another (infra/pgbouncer/).
+    db_prepared_statements: bool = True
+    # pg_dump / pg_restore (tenant backups) need a session of their own: PostgreSQL itself,
+    # not the pooler. Empty: DATABASE_URL.
+    database_direct_url: str = ""
+
+    @property
+    def direct_database_url(self) -> str:
+        return self.database_direct_url or self.database_url
+
+    @property
+    def connect_args(self) -> dict:
+        """psycopg's connection arguments: prepare_threshold=None never prepares."""
+        return {} if self.db_prepared_statements else {"prepare_threshold": None}
 
     @property
     def production(self) -> bool:
@@ -73,6 +89,10 @@ class Settings:
             trusted_proxies=int(_env("TRUSTED_PROXIES", "0")),
             host=_env("HOST", cls.host),
             db_pool_recycle=int(_env("DB_POOL_RECYCLE", str(cls.db_pool_recycle))),
+            metrics_token=_env("METRICS_TOKEN"),
+            db_prepared_statements=_env("DB_PREPARED_STATEMENTS", "1").lower()
+            not in ("0", "off", "false", "no"),
+            database_direct_url=_normalise_db_url(_env("DATABASE_DIRECT_URL")),
         )
         s.validate()
         return s
@@ -92,6 +112,8 @@ class Settings:
             raise ConfigError("BASE_URL must be an https:// address when LABINOV_ENV=production")
         if self.default_locale not in LOCALES:
             raise ConfigError(f"DEFAULT_LOCALE must be one of {', '.join(LOCALES)}")
+        if self.metrics_token and len(self.metrics_token) < 24:
+            raise ConfigError("METRICS_TOKEN must be at least 24 characters (or empty)")
         if self.db_pool_recycle <= 0:
             raise ConfigError("DB_POOL_RECYCLE must be a number of seconds above 0")
 

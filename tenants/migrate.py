@@ -129,6 +129,28 @@ def upgrade_schema(conn: sa.Connection, schema: str, target: str = "head",
     return seen.get("before"), script.get_revision(target).revision
 
 
+def mirror_version(conn: sa.Connection, schema: str, version: str | None) -> None:
+    """Keep the tenant's platform row in step with its schema (readiness reads the row)."""
+    if conn.scalar(sa.text("SELECT to_regclass('platform.tenant') IS NOT NULL")):
+        conn.execute(sa.text("UPDATE platform.tenant SET schema_version = :v "
+                             "WHERE schema_name = :s AND schema_version IS DISTINCT FROM :v"),
+                     {"v": version, "s": schema})
+
+
+def heal_mirrors(conn: sa.Connection, versions: dict[str, str | None]) -> None:
+    """Set every tenant row's mirror to what its schema says, in one statement (a schema
+    upgraded by hand, or restored, is seen at the next `labinov tenants migrate`)."""
+    known = {s: v for s, v in versions.items() if v != UNREADABLE}
+    if known and conn.scalar(sa.text("SELECT to_regclass('platform.tenant') IS NOT NULL")):
+        conn.execute(sa.text(
+            "UPDATE platform.tenant t SET schema_version = v.version "
+            "FROM unnest(CAST(:schemas AS text[]), CAST(:versions AS text[])) "
+            "AS v(schema_name, version) "
+            "WHERE t.schema_name = v.schema_name "
+            "AND t.schema_version IS DISTINCT FROM v.version"),
+            {"schemas": list(known), "versions": list(known.values())})
+
+
 def upgrade_in_own_transaction(engine: sa.Engine, schema: str, target: str,
                                 script_location: Path) -> SchemaResult:
     started = time.perf_counter()
@@ -136,6 +158,7 @@ def upgrade_in_own_transaction(engine: sa.Engine, schema: str, target: str,
         with engine.connect() as conn, conn.begin():
             conn.exec_driver_sql("SET LOCAL lock_timeout = '10s'")
             before, after = upgrade_schema(conn, schema, target, script_location)
+            mirror_version(conn, schema, after)
         return SchemaResult(schema, True, before, after, time.perf_counter() - started)
     except Exception as exc:  # one tenant's failure must not stop the others
         message = " ".join(str(exc).split())[:300]
@@ -177,6 +200,7 @@ def migrate_tenants(
     target: str = "head",
     script_location: Path = TENANT_SCRIPTS,
     on_result: Callable[[SchemaResult], None] | None = None,
+    connect_args: dict | None = None,
 ) -> list[SchemaResult]:
     """Upgrade every schema to `target`; returns one result per schema, in completion order.
 
@@ -185,9 +209,12 @@ def migrate_tenants(
     """
     schemas = list(schemas)
     goal = script_directory(script_location).get_revision(target).revision
-    engine = sa.create_engine(database_url, pool_size=1, max_overflow=0)
+    engine = sa.create_engine(database_url, pool_size=1, max_overflow=0,
+                              connect_args=connect_args or {})
     with engine.connect() as conn:
         versions = current_versions(conn, schemas)
+        heal_mirrors(conn, versions)
+        conn.commit()
     results: list[SchemaResult] = []
     lock = threading.Lock()
 
@@ -205,7 +232,8 @@ def migrate_tenants(
     for schema in pending:
         todo.put(schema)
     settings = json.dumps({"database_url": database_url, "target": target,
-                           "script_location": str(script_location)})
+                           "script_location": str(script_location),
+                           "connect_args": connect_args or {}})
     command = [sys.executable, "-m", "tenants.migrate_worker"]
     workers = [threading.Thread(target=_drive_worker, args=(command, settings, todo, report),
                                 daemon=True)

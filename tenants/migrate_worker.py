@@ -26,7 +26,8 @@ def main() -> None:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
     logging.getLogger("alembic").setLevel(logging.WARNING)
     settings = json.loads(sys.stdin.readline())
-    engine = sa.create_engine(settings["database_url"], pool_size=1, max_overflow=0)
+    engine = sa.create_engine(settings["database_url"], pool_size=1, max_overflow=0,
+                              connect_args=settings.get("connect_args") or {})
     scripts = Path(settings["script_location"])
     try:
         for line in sys.stdin:

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tenants.db import PlatformModel, created_at, db, utcnow
+from tenants.migrate import tenant_head
 from tenants.provisioning import drop_schema, provision_schema
 from tenants.scope import TenantRef
 
@@ -59,6 +60,9 @@ class Tenant(PlatformModel):
     admin_locale: Mapped[str | None] = mapped_column(sa.String(5))
     created_at: Mapped[datetime] = created_at()
     provisioned_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The tenant tree's revision its schema is at, mirrored from the schema's own
+    # alembic_version (provisioning, the migration runner), so that readiness is one query.
+    schema_version: Mapped[str | None] = mapped_column(sa.String(32))
 
     # Regions is a feature above the core: the relationship names it, nothing imports it.
     regency: Mapped[Regency] = relationship("Regency", lazy="joined")
@@ -151,6 +155,7 @@ def activate(session: Session, tenant: Tenant, actor_id: int | None = None) -> N
     if tenant.provisioned_at is None:
         provision_schema(session.connection(), tenant.schema_name)
         tenant.provisioned_at = utcnow()
+        tenant.schema_version = tenant_head()
     record(tenant, TenantStatus.ACTIVE, actor_id)
 
 

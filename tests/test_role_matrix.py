@@ -364,6 +364,7 @@ ARGUMENTS: dict[str, Callable[[Need], object]] = {
     "unit_id": fresh_unit,
     "person_id": fresh_person,
     "upload_id": fresh_unit_import,
+    "job_id": lambda need: f"t0-no-such-job-{need.next()}",
 }
 
 
@@ -480,6 +481,10 @@ ROLE_MATRIX: dict[str, Route] = {
     "members.lan_unassign_coach": POST(LAN_ADMINS, args={"membership_id": fresh_coach_assignment}),
     "members.lan_resend": POST(LAN_ADMINS),
     "members.lan_remove": POST(LAN_ADMINS),
+    # The job monitor (operations): LAN administrators only; an unknown job changes nothing.
+    "ops.jobs": GET(LAN_ADMINS),
+    "ops.retry": POST(LAN_ADMINS),
+    "ops.cancel": POST(LAN_ADMINS),
 }
 
 IGNORED = {"static"}

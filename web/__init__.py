@@ -23,6 +23,7 @@ from web import (
     lan,
     members,
     onboarding,
+    ops,
     public,
     tenancy,
     units,
@@ -32,7 +33,7 @@ from web.extensions import CSP, csrf, limiter, login_manager
 
 # Every blueprint, in one place: a feature's pages exist because they are listed here.
 BLUEPRINTS = (public.bp, auth.bp, account.bp, files.bp, i18n.bp, lan.bp, onboarding.bp,
-              members.bp, audit.bp, lab.bp, units.bp)
+              members.bp, audit.bp, lab.bp, units.bp, ops.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -79,6 +80,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     audit_labels.init_app(app)
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
+    ops.init_app(app)  # /healthz, /readyz, /metrics in front of everything above
     if s.env != "test":
         hardening.warn_if_superuser(app)
     return app

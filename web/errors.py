@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+import logging
+
+import sqlalchemy as sa
+from flask import Flask, g, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException, SecurityError
 
 from tenants.db import db
+from web.extensions import login_manager
+
+log = logging.getLogger(__name__)
 
 
 def _messages(code: int) -> tuple[str, str]:
@@ -52,7 +59,33 @@ def _csrf_failed(error: CSRFError):
                   "saved. Go back, reload the page and send it again.")), 400
 
 
+def _database_unavailable(error: sa.exc.DBAPIError):
+    """PostgreSQL restarting or out of reach: the app's own 503 page, and the next request
+    starts afresh (pooled connections are checked before use: pool_pre_ping)."""
+    log.warning("the database is not available: %s", " ".join(str(error.orig).split())[:200])
+    try:
+        db.session.rollback()
+    except sa.exc.SQLAlchemyError:
+        db.session.invalidate()
+    # The page must not need the database: show it as to someone signed out.
+    g._login_user = login_manager.anonymous_user()
+    title, message = _messages(503)
+    return render_template("errors/error.html", title=title, message=message), 503
+
+
+def _queue_unavailable(error: RedisError):
+    """Redis out of reach: what needs it (sign-in limits, queueing a job) is refused with the
+    app's own page rather than done unchecked; pages that need no queue keep working."""
+    log.warning("Redis is not available: %s", error)
+    db.session.rollback()
+    title, message = _messages(503)
+    return render_template("errors/error.html", title=title, message=message), 503
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(RedisError, _queue_unavailable)
+    app.register_error_handler(sa.exc.OperationalError, _database_unavailable)
+    app.register_error_handler(sa.exc.InterfaceError, _database_unavailable)
     for code in (400, 403, 404, 405, 410, 413, 414, 429, 500, 503):
         app.register_error_handler(code, _render)
     app.register_error_handler(CSRFError, _csrf_failed)

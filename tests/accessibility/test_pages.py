@@ -124,6 +124,7 @@ def tour(world):
             ("lifecycle-archive", f"/lan/tenants/{a.id}/archive"),
             ("lifecycle-reactivate", f"/lan/tenants/{closed.id}/reactivate"),
             ("lan-people", "/lan/people/"), ("lan-audit", "/lan/audit"),
+            ("lan-jobs", "/lan/jobs/"),
             ("lan-lab-home", f"{lab}/"), ("lan-my-labs", "/account/labs"),
         ],
     }
@@ -202,7 +203,7 @@ def test_the_tour_reaches_each_kind_of_page(tour):
     for area in ("/auth/sign-in", "/auth/reset/", "/auth/invitation/", "/account/",
                  "/account/labs", "/people/", "/audit", "/lan/", "/lan/regions",
                  "/lan/onboarding/", "/mou", "/pks", "/admin", "/activate", "/settings",
-                 "/suspend", "/archive", "/reactivate", "/lan/people/", "/lan/audit",
+                 "/suspend", "/archive", "/reactivate", "/lan/people/", "/lan/audit", "/lan/jobs/",
                  "/no-such-page"):
         assert area in paths, area
 

@@ -1,0 +1,1 @@
+"""Operating a deployment: readiness checks, per-tenant backup and restore."""
