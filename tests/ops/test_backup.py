@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import APP_ROLE, DEFAULT_PG, LABINOV, ROOT, sign_in
 from sqlalchemy.engine import make_url
 
+from fixtures.app import sign_in
+from fixtures.database import APP_ROLE, DEFAULT_PG
+from fixtures.services import LABINOV, ROOT
 from infra.services import ensure_app_role
 from tenants.accounts.models import Membership, User
 from tenants.audit.models import AuditEntry

@@ -14,8 +14,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import LABINOV, ROOT, free_port, wait_for_port
 
+from fixtures.services import LABINOV, ROOT, free_port, wait_for_port
 from infra.services import PrivatePostgres, ensure_app_role
 
 GUNICORN = Path(LABINOV).with_name("gunicorn")
@@ -122,7 +122,7 @@ def _down_app(settings, **changes):
 
 
 def test_a_signed_in_page_gets_the_503_page_when_the_database_is_gone(settings, client, world):
-    from conftest import sign_in, text_of
+    from fixtures.app import sign_in, text_of
 
     sign_in(client, world.users["bappeda_a"])
     cookie = client.get_cookie("labinov_session").value
@@ -136,8 +136,7 @@ def test_a_signed_in_page_gets_the_503_page_when_the_database_is_gone(settings, 
 
 
 def test_with_redis_down_pages_work_and_sign_in_is_refused_clearly(settings, client, world):
-    from conftest import PASSWORD, sign_in, text_of
-
+    from fixtures.app import PASSWORD, sign_in, text_of
     from web.extensions import limiter
 
     sign_in(client, world.users["lan_admin"])

@@ -8,8 +8,8 @@ from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
-from conftest import free_port
 
+from fixtures.services import free_port
 from tenants.db import db
 from tenants.migrate import migrate_tenants, tenant_head
 from tenants.registry import Tenant

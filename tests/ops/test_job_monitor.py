@@ -7,11 +7,12 @@ import subprocess
 import time
 
 import pytest
-from conftest import LABINOV, ROOT, WorkerProcess, sign_in, text_of
 from redis import Redis
 from rq import Queue
 from rq.job import Job, JobStatus
 
+from fixtures.app import sign_in, text_of
+from fixtures.services import LABINOV, ROOT, WorkerProcess
 from jobs import ops
 from jobs.tenant import tenant_job_id
 
@@ -102,8 +103,8 @@ def test_unknown_jobs_change_nothing(client, world, connection):
 def test_the_monitor_says_when_redis_does_not_answer(settings, world):
     from dataclasses import replace
 
-    from conftest import PASSWORD, free_port
-
+    from fixtures.app import PASSWORD
+    from fixtures.services import free_port
     from web import create_app
 
     app = create_app(replace(settings, redis_url=f"redis://127.0.0.1:{free_port()}/0"))

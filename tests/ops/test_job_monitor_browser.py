@@ -6,11 +6,13 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import LABINOV, PASSWORD, ROOT, screenshot
-from i18n_helpers import assert_single_language
 from redis import Redis
 from rq import Queue
 
+from fixtures.app import PASSWORD
+from fixtures.browser import screenshot
+from fixtures.languages import assert_single_language
+from fixtures.services import LABINOV, ROOT
 from jobs.tenant import tenant_job_id
 from tenants.db import db
 

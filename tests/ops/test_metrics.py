@@ -15,10 +15,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import LABINOV, ROOT, free_port
 from redis import Redis
 from rq import Queue, Retry
 
+from fixtures.services import LABINOV, ROOT, free_port
 from tenants.db import db
 from web import create_app
 

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from conftest import LABINOV, PASSWORD, ROOT, free_port, wait_for_port
 from sqlalchemy.engine import make_url
 
+from fixtures.app import PASSWORD
+from fixtures.services import LABINOV, ROOT, free_port, wait_for_port
 from ops.browsing import Browser
 from tenants.db import db
 from tenants.migrate import migrate_tenants, tenant_head

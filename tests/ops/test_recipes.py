@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import LABINOV, ROOT, free_port, wait_for_port
+
+from fixtures.services import LABINOV, ROOT, free_port, wait_for_port
 
 INFRA = ROOT / "infra"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

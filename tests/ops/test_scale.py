@@ -13,8 +13,9 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import sqlalchemy as sa
-from conftest import LABINOV, PASSWORD, ROOT, WorkerProcess, free_port, wait_for_port
 
+from fixtures.app import PASSWORD
+from fixtures.services import LABINOV, ROOT, WorkerProcess, free_port, wait_for_port
 from ops.browsing import Browser
 from tenants.db import db
 from tenants.outbox import LedgerEntry
