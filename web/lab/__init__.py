@@ -5,7 +5,7 @@ Every view here runs inside the tenant scope set up by `web.tenancy`, signed in.
 from flask import Blueprint
 from flask_login import login_required
 
-from web.lab import coaching, evidence, ideas, plans, records, rpjmd, views
+from web.lab import coaching, evidence, ideas, plans, records, rpjmd, sections, views
 
 bp = Blueprint("lab", __name__, url_prefix="/<tenant:tenant>", template_folder="templates")
 
@@ -22,5 +22,7 @@ def _signed_in():
 
 
 bp.add_url_rule("/", "home", views.home)
+# The lab's navigation, on every page of the lab (units, people and the audit log included).
+bp.add_app_template_global(sections.lab_sections, "lab_sections")
 
 __all__ = ["bp"]
