@@ -37,6 +37,7 @@ from tenants.migrate import (  # noqa: E402
     tenant_head,
     upgrade_platform,
 )
+from tenants.onboarding.operations import create_active  # noqa: E402
 from tenants.provisioning import drop_schema, provision_schema, tenant_ddl  # noqa: E402
 from tenants.regions.models import Regency  # noqa: E402
 from tenants.regions.operations import load_regions  # noqa: E402
@@ -155,7 +156,7 @@ def create_tenants(codes: list[str], pause_at: int, on_pause) -> list[float]:
     spent = []
     for n, code in enumerate(codes, 1):
         started = time.perf_counter()
-        registry.create_active(db.session, code)
+        create_active(db.session, code)
         db.session.commit()
         spent.append(time.perf_counter() - started)
         if n == pause_at:
