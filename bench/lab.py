@@ -117,7 +117,7 @@ def main() -> int:
             unit_id = build_lab(tenant, cohort_id)
             email = "bappeda@bench.example"
             user(email, "Bappeda Bench", memberships=[(tenant.id, ROLE_BAPPEDA, None)])
-            with db.engine.connect() as conn:
+            with db.engine.begin() as conn:  # ANALYZE's statistics commit with it
                 conn.exec_driver_sql(f'ANALYZE "{tenant.schema_name}".idea, '
                                      f'"{tenant.schema_name}".milestone, '
                                      f'"{tenant.schema_name}".unit')

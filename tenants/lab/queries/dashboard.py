@@ -89,19 +89,25 @@ class OverdueList:
 def overdue(session: Session, cohort_id: int, today: date, *,
             units: Collection[int] | None = None, limit: int = 20) -> OverdueList:
     """The cohort's milestones that are not done and were due before `today` (the lab's
-    date), the most late first; `limit` of them, with the count of all, in one query."""
+    date), the most late first: `limit` of them with their idea, unit and owner, and the
+    count of all. One round trip; only the shown rows are joined to their names."""
+    late = (sa.select(Milestone.id, Milestone.due_on)
+            .join(Idea, Idea.id == Milestone.idea_id)
+            .where(Idea.cohort_id == cohort_id, Milestone.status != Milestone.DONE,
+                   Milestone.due_on < today))
+    if units is not None:
+        late = late.where(Idea.unit_id.in_(list(units)))
+    late = late.cte("late")
+    shown = (sa.select(late.c.id).order_by(late.c.due_on, late.c.id).limit(limit)
+             .subquery("shown"))
+    total = sa.select(sa.func.count()).select_from(late).scalar_subquery()
     stmt = (sa.select(Milestone.id, Milestone.title, Milestone.due_on, Person.name,
-                      Idea.id, Idea.title, Idea.acronym, Unit.name,
-                      sa.func.count().over().label("total"))
+                      Idea.id, Idea.title, Idea.acronym, Unit.name, total.label("total"))
+            .join(shown, shown.c.id == Milestone.id)
             .join(Idea, Idea.id == Milestone.idea_id)
             .join(Unit, Unit.id == Idea.unit_id)
             .outerjoin(Person, Person.id == Milestone.owner_id)
-            .where(Idea.cohort_id == cohort_id, Milestone.status != Milestone.DONE,
-                   Milestone.due_on < today)
-            .order_by(Milestone.due_on, Milestone.id)
-            .limit(limit))
-    if units is not None:
-        stmt = stmt.where(Idea.unit_id.in_(list(units)))
+            .order_by(Milestone.due_on, Milestone.id))
     rows = session.execute(stmt).all()
     return OverdueList(
         [Overdue(r[0], r[1], r[2], (today - r[2]).days, r[3], r[4], r[5], r[6], r[7])
@@ -120,13 +126,16 @@ class UnitStanding:
 def unit_standings(session: Session, cohort_id: int, *,
                    units: Collection[int] | None = None) -> list[UnitStanding]:
     """Every unit taking part (not retired), with its ideas in the cohort and whether it
-    has signed its drum-up commitment; by type, then name. One query."""
-    ideas = (sa.select(sa.func.count()).where(Idea.unit_id == Unit.id,
-                                              Idea.cohort_id == cohort_id)
-             .correlate(Unit).scalar_subquery())
-    committed = sa.exists().where(Commitment.unit_id == Unit.id,
-                                  Commitment.cohort_id == cohort_id)
-    stmt = (sa.select(Unit.id, Unit.name, Unit.kind, ideas, committed)
+    has signed its drum-up commitment; by type, then name. One query: the cohort's ideas
+    counted once per unit, not once per unit row."""
+    ideas = (sa.select(Idea.unit_id, sa.func.count().label("n"))
+             .where(Idea.cohort_id == cohort_id).group_by(Idea.unit_id).subquery())
+    signed = (sa.select(Commitment.unit_id).where(Commitment.cohort_id == cohort_id)
+              .subquery())
+    stmt = (sa.select(Unit.id, Unit.name, Unit.kind, sa.func.coalesce(ideas.c.n, 0),
+                      signed.c.unit_id.is_not(None))
+            .outerjoin(ideas, ideas.c.unit_id == Unit.id)
+            .outerjoin(signed, signed.c.unit_id == Unit.id)
             .where(Unit.retired_at.is_(None)))
     if units is not None:
         stmt = stmt.where(Unit.id.in_(list(units)))
