@@ -156,13 +156,13 @@ def user(email: str, name: str, *, platform_role=None, memberships=()) -> User:
     return account
 
 
-def web_app(database_url: str):
+def web_app(database_url: str, **settings):
     """The real WSGI app (CSRF on), with the sign-in rate limits off: they need Redis, and
-    only the sign-in uses them."""
+    only the sign-in uses them. `settings` as in tenants.config.Settings."""
     from web import create_app
     from web.extensions import limiter
 
-    app = create_app(Settings(database_url=database_url))
+    app = create_app(Settings(database_url=database_url, **settings))
     limiter.enabled = False
     return app
 
