@@ -248,3 +248,16 @@ def test_the_labels_are_translated(world, busy_lab):
         with tenant_session(world.a.ref()) as s:
             m = queries.stage_by_kind(s, busy_lab["cohort"])
         assert "By stage: Diagnose 2, Design 9, Deliver 62, Display 3." in str(ideas_chart(m))
+
+
+def test_long_lists_stop_at_thirty_with_a_link_to_the_rest(client, world, busy_lab):
+    with tenant_session(world.a.ref()) as s:
+        s.add_all([Unit(name=f"Desa Uji {n:02d}", kind="desa") for n in range(30)])
+        s.commit()
+    sign_in(client, world.users["bappeda_a"])
+    html = client.get(f"{A}/").get_data(as_text=True)
+    uncommitted = re.search(r'id="uncommitted".*?</section>', html, re.S).group(0)
+    idle = re.search(r'id="idle".*?</section>', html, re.S).group(0)
+    assert uncommitted.count("<li>") == 30 and "Dan 6 lainnya." in uncommitted
+    assert f'href="{A}/commitments/?state=unsigned"' in uncommitted
+    assert idle.count("<li>") == 30 and "Dan 1 lainnya." in idle
