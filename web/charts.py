@@ -32,7 +32,7 @@ class Layout:
     bar: int = 22
     gap: int = 12
     font: int = 12
-    char: float = 6.6         # an average character's width at `font`, to fit labels
+    char: float = 7.0         # a wide sans serif's average character at `font`, to fit text
 
 
 def _text_width(text: str, layout: Layout) -> float:
@@ -74,7 +74,7 @@ def stacked_bars(chart_id: str, *, title: str, desc: str,
     x, y, legend_rows = 0.0, 0, 1
     items = []
     for i, (_, label) in enumerate(series):
-        item = 14 + 4 + _text_width(label, L) + 14
+        item = 12 + 5 + _text_width(label, L) + 12
         if x and x + item > L.width:
             x, y, legend_rows = 0.0, y + L.font + 8, legend_rows + 1
         items.append((x, y, i, label))
@@ -85,7 +85,7 @@ def stacked_bars(chart_id: str, *, title: str, desc: str,
     for lx, ly, i, label in items:
         out.append(_el("rect", x=lx, y=ly + 1, width=12, height=12, fill=fills[i][0],
                        stroke="#5a6470", stroke_width=".5"))
-        out.append(_el("text", label, x=lx + 17, y=ly + L.font))
+        out.append(_el("text", label, x=round(lx + 17, 2), y=ly + L.font))
 
     totals = {c: sum(values.get((c, s), 0) for s, _ in series) for c, _ in categories}
     most = max(totals.values(), default=0) or 1
