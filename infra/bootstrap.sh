@@ -37,15 +37,18 @@ if [[ ! -x .venv/bin/python ]]; then
   python3 -m venv .venv
 fi
 
-# Reinstall only when the package list changed (pip takes seconds even with nothing to do).
-extra=$( (( dev )) && echo "[dev]" || true )
-stamp=".venv/.installed${extra:+-dev}"
-want="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+# The exact versions and their hashes come from the lock files (made from pyproject.toml by
+# `uv pip compile`, see the README); reinstall only when a lock changed (pip takes seconds
+# even with nothing to do).
+lock="requirements$( (( dev )) && echo "-dev" || true ).lock"
+stamp=".venv/.installed-${lock%.lock}"
+want="$(cat pyproject.toml "$lock" | sha256sum | cut -d' ' -f1)"
 if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
-  echo "==> pip install -e .${extra}"
+  echo "==> pip install -r $lock"
   export PIP_DISABLE_PIP_VERSION_CHECK=1
   .venv/bin/pip install -q --upgrade pip
-  .venv/bin/pip install -q -e ".${extra}"
+  .venv/bin/pip install -q --require-hashes -r "$lock"
+  .venv/bin/pip install -q --no-deps -e .
   echo "$want" > "$stamp"
 fi
 

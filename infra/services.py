@@ -1,5 +1,5 @@
 """Private PostgreSQL and Redis servers, run from the installed Debian binaries with their data
-in a directory of the project (the embedded run, `./test`, tests/test_embedded.py).
+in a directory of the project (the embedded run, `./test`, tests/core/test_embedded.py).
 
 Both run detached from the caller's process group, so that Ctrl-C reaches the application
 first and the servers are stopped afterwards, in order, by whoever started them.

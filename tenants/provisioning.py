@@ -2,7 +2,7 @@
 
 A new schema is built from one cached DDL script compiled from the lab models and stamped
 with the tenant tree's head, sent in a single round trip: the cost is the DDL itself.
-`tests/test_provisioning.py` keeps this honest against a schema built by the migrations.
+`tests/core/test_provisioning.py` keeps this honest against a schema built by the migrations.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from babel.messages.pofile import read_po
 from wtforms.i18n import messages_path
 
+from fixtures.pdf import make_pdf
 from tenants.accounts.models import Invitation, Role, Token, User
 from tenants.accounts.operations import invite
 from tenants.db import db
@@ -75,16 +76,6 @@ def indonesian(world):
     db.session.execute(sa.update(User).values(locale="id"))
     db.session.commit()
     return world
-
-
-def _pdf() -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def test_signed_out_forms(client, indonesian):
@@ -174,7 +165,7 @@ def test_onboarding_forms(client, indonesian):
         "valid_until": "03/04/2023", "lan_signatory_name": LONG,
         "lan_signatory_title": LONG, "regional_signatory_name": LONG,
         "regional_signatory_title": LONG,
-        "document": (io.BytesIO(_pdf()), "MoU.pdf")}, content_type="multipart/form-data")
+        "document": (io.BytesIO(make_pdf()), "MoU.pdf")}, content_type="multipart/form-data")
     assert response.status_code in (200, 400)
     assert_no_framework_english(response, "MoU")
     assert_long_text_kept(response, "MoU")

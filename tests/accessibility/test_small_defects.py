@@ -12,6 +12,7 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
+from fixtures.pdf import make_pdf
 from tenants.accounts.models import User
 from tenants.db import db
 from tenants.onboarding import operations as onboarding
@@ -34,16 +35,6 @@ def text_of(response) -> str:
     return " ".join(re.sub(r"<[^>]+>", " ", body).split())
 
 
-def _pdf() -> bytes:
-    from pypdf import PdfWriter
-
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
 @pytest.fixture
 def lan(client, world):
     """The world, its LAN administrator signed in on `client`, everyone reading English."""
@@ -62,7 +53,7 @@ def _draft(world, code: str) -> int:
 
 
 def _post_mou(client, tenant_id: int, **fields):
-    data = {**MOU, **fields, "document": (io.BytesIO(_pdf()), "MoU.pdf")}
+    data = {**MOU, **fields, "document": (io.BytesIO(make_pdf()), "MoU.pdf")}
     return client.post(f"/lan/tenants/{tenant_id}/mou", data=data,
                        content_type="multipart/form-data")
 
@@ -176,7 +167,7 @@ def test_a_duplicate_number_and_a_pks_before_the_mou_show_with_missing_fields(cl
                                 actor_id=admin.id)
     db.session.commit()
     data = {**MOU, "number": "PKS-1", "signed_on": "2017-01-02", "regional_signatory_name": "",
-            "document": (io.BytesIO(_pdf()), "PKS.pdf")}
+            "document": (io.BytesIO(make_pdf()), "PKS.pdf")}
     response = client.post(f"/lan/tenants/{tenant_id}/pks", data=data,
                            content_type="multipart/form-data")
     errors = _errors(response)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from fixtures.app import PASSWORD
 from tenants.accounts.models import Membership
 from tenants.audit.models import AuditEntry, LabAuditEntry
 from tenants.db import db
 from tenants.scope import tenant_session
 from tenants.units.models import Person, Unit
-
-PASSWORD = "correct-horse-battery"
 
 
 def _as_bappeda(client, world):

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from fixtures.app import PASSWORD
 from web.redirects import local_target
-
-PASSWORD = "correct-horse-battery"
 
 ELSEWHERE = ["/%09/evil.example/", "/\t/evil.example/", "/\n/evil.example", "/\r/evil.example",
              "/\\evil.example", "/\\/evil.example", "//evil.example/", "https://evil.example/",

@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from fixtures.app import PASSWORD
 from jobs.accounts import reset_requested, send_invitation, send_password_reset
 from tenants.accounts.messages import link_token
 from tenants.accounts.models import Invitation, Role, Token, User
@@ -16,7 +17,6 @@ from tenants.accounts.operations import invite
 from tenants.db import db
 from tenants.outbox import LedgerEntry
 
-PASSWORD = "correct-horse-battery"
 LINK = re.compile(r"https?://\S+/auth/(?:invitation|reset)/[A-Za-z0-9_\-]+")
 
 

@@ -7,10 +7,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from fixtures.app import PASSWORD
 from tenants.accounts.models import SignIn
 from tenants.db import db, utcnow
-
-PASSWORD = "correct-horse-battery"
 
 
 def _client(app):

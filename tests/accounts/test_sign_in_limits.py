@@ -14,10 +14,9 @@ from http.cookiejar import CookieJar
 import pytest
 from argon2 import PasswordHasher
 
+from fixtures.app import PASSWORD
 from web import throttle
 from web.extensions import client_address, limiter
-
-PASSWORD = "correct-horse-battery"
 
 
 @pytest.fixture

@@ -7,11 +7,10 @@ from datetime import date
 
 import pytest
 
+from fixtures.app import PASSWORD
 from tenants.audit.operations import record_platform
 from tenants.db import db
 from web.audit.labels import describe, file_size
-
-PASSWORD = "correct-horse-battery"
 
 
 @pytest.mark.parametrize(("locale", "expected"), [

@@ -10,10 +10,9 @@ from dataclasses import replace
 import pytest
 import sqlalchemy as sa
 
+from fixtures.app import PASSWORD
 from tenants.db import TenantMixError, db
 from web import create_app
-
-PASSWORD = "correct-horse-battery"
 
 
 def _as(client, user):

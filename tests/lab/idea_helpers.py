@@ -6,14 +6,13 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from fixtures.app import PASSWORD
 from tenants.cohorts.models import STAGES, Cohort, CohortStage, Enrolment
 from tenants.db import db
 from tenants.lab.models import Idea, Milestone
 from tenants.lab.operations import coaching, plans
 from tenants.lab.operations import ideas as idea_operations
 from tenants.scope import tenant_session
-
-PASSWORD = "correct-horse-battery"
 
 
 def enrol(*tenants, name: str = "Laboratorium Inovasi 2026 — Angkatan I",

@@ -15,6 +15,8 @@ import sqlalchemy as sa
 from flask_babel import force_locale
 from pypdf import PdfWriter
 
+from fixtures.app import PASSWORD
+from fixtures.browser import browser_sign_in, no_sideways_scroll
 from tenants.audit.models import LabAuditEntry
 from tenants.cohorts.models import STAGES, Cohort, CohortStage, Enrolment, LabSummary
 from tenants.db import db
@@ -27,7 +29,6 @@ from tenants.scope import tenant_session
 from tenants.units.models import Unit
 from tenants.zones import today_in
 
-PASSWORD = "correct-horse-battery"
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
@@ -586,18 +587,6 @@ def test_lab_b_records_are_out_of_reach_of_lab_a(lab, client, world, s3_server):
 
 
 # --- in the browser ---------------------------------------------------------------------------
-
-def browser_sign_in(page, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto("/auth/sign-in")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
-
-
-def no_sideways_scroll(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 @pytest.mark.browser

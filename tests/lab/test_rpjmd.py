@@ -12,6 +12,8 @@ import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale
 
+from fixtures.app import PASSWORD
+from fixtures.browser import browser_sign_in, no_sideways_scroll
 from tenants.audit.models import LabAuditEntry
 from tenants.db import db
 from tenants.lab.models import Idea, RpjmdIndicator, RpjmdPriority
@@ -21,7 +23,6 @@ from tenants.refusal import Refused
 from tenants.scope import tenant_session
 from tenants.sheets import SheetError
 
-PASSWORD = "correct-horse-battery"
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 
@@ -576,17 +577,6 @@ def test_lab_b_rpjmd_is_out_of_reach_of_lab_a(lab_a, client, world):
 
 
 # --- in the browser ---------------------------------------------------------------------------
-
-def browser_sign_in(page, email: str) -> None:
-    page.goto("/auth/sign-in")
-    page.fill("input[name=email]", email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
-
-
-def no_sideways_scroll(page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
 
 
 @pytest.mark.browser

@@ -7,23 +7,14 @@ import io
 from datetime import date
 
 import sqlalchemy as sa
-from pypdf import PdfWriter
 
+from fixtures.app import PASSWORD
+from fixtures.pdf import make_pdf
 from tenants.audit.models import AuditEntry
 from tenants.cohorts.operations import agreement_problem
 from tenants.db import db
 from tenants.onboarding.models import Agreement
 from tenants.onboarding.queries import agreements_of
-
-PASSWORD = "correct-horse-battery"
-
-
-def _pdf() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
 
 
 def _signed(tenant, kind, number, start, end):
@@ -40,7 +31,7 @@ def _renewal(number="119/2301/426.101/2022", valid_from="2022-03-16"):
             "valid_until": "2027-03-15", "lan_signatory_name": "Dr. Adi Suryanto",
             "lan_signatory_title": "Kepala LAN", "regional_signatory_name": "Hj. Tantriana",
             "regional_signatory_title": "Bupati Probolinggo",
-            "document": (io.BytesIO(_pdf()), "mou-2022.pdf")}
+            "document": (io.BytesIO(make_pdf()), "mou-2022.pdf")}
 
 
 def test_a_renewal_becomes_the_agreement_in_force(client, world, s3_server):

@@ -14,12 +14,12 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook, load_workbook
 
+from fixtures.app import PASSWORD
 from tenants.audit.models import LabAuditEntry
 from tenants.db import db
 from tenants.scope import tenant_session
 from tenants.units.models import Unit
 
-PASSWORD = "correct-horse-battery"
 A = "/kab-probolinggo/units"
 
 

@@ -10,6 +10,7 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from fixtures.app import PASSWORD
 from tenants.accounts.models import Invitation, Membership, Role
 from tenants.cohorts.models import Cohort, Enrolment, LabSummary
 from tenants.db import db
@@ -18,7 +19,6 @@ from tenants.scope import tenant_session
 from tenants.units import imports
 from tenants.units.models import Person, Unit
 
-PASSWORD = "correct-horse-battery"
 A, B = "/kab-probolinggo/units", "/kab-tuban/units"
 
 

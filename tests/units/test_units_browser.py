@@ -9,15 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from i18n_helpers import assert_single_language
 
+from fixtures.app import PASSWORD
+from fixtures.languages import assert_single_language
 from tenants.db import db
 from tenants.scope import tenant_session
 from tenants.units.models import Person, Unit
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct-horse-battery"
 SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 A = "/kab-probolinggo/units"
 

@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from accounts_world import link_in
-from conftest import PASSWORD, sign_in, text_of
-from i18n_helpers import assert_single_language
 from redis import Redis
 from rq import Queue
 
+from fixtures.app import PASSWORD, sign_in, text_of
+from fixtures.languages import assert_single_language
+from fixtures.world import link_in
 from jobs.accounts import send_invitation
 from jobs.outbox import job_id
 from jobs.queues import MAIL
@@ -92,14 +92,14 @@ def test_lan_roles_go_on_the_account_and_coaches_need_the_coach_role(world, mail
            tenant_id=world.b.id)
     db.session.commit()
     assert [(m.tenant_id, m.role) for m in user.memberships] == [(world.b.id, Role.COACH)]
-    with pytest.raises(InvitationError):
+    with pytest.raises(InvitationError, match="is not a LAN coach"):
         invite(email=world.users["innovator_a"].email, name="x", role=Role.COACH,
                tenant_id=world.a.id)
-    with pytest.raises(InvitationError):
+    with pytest.raises(InvitationError, match="an innovator belongs to a unit"):
         invite(email="x@example.go.id", name="x", role=Role.INNOVATOR, tenant_id=world.a.id)
-    with pytest.raises(InvitationError):
+    with pytest.raises(InvitationError, match="is a LAN role; it takes no tenant"):
         invite(email="x@example.go.id", name="x", role=Role.LAN_ADMIN, tenant_id=world.a.id)
-    with pytest.raises(InvitationError):
+    with pytest.raises(InvitationError, match="is a tenant role; name the tenant"):
         invite(email="x@example.go.id", name="x", role=Role.BAPPEDA_ADMIN)
     db.session.rollback()
 

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-from conftest import ROOT, sign_in, text_of
-from onboarding_steps import signed_in, start, tenant_of
 
+from fixtures.app import sign_in, text_of
+from fixtures.onboarding import signed_in, start, tenant_of
+from fixtures.services import ROOT
 from tenants.audit.models import AuditEntry
 from tenants.audit.operations import record_platform
 from tenants.db import db
@@ -144,7 +145,7 @@ def test_people_without_a_lan_role_get_nothing_of_lan(client, make_user, make_te
 
 def test_agreement_downloads_are_for_lan_staff_who_may_see_the_tenant(
         client, make_user, make_tenant, s3_server):
-    from onboarding_steps import MOU, agreement
+    from fixtures.onboarding import MOU, agreement
 
     signed_in(client, make_user)
     start(client)
@@ -231,7 +232,7 @@ def test_a_bappeda_admin_reads_their_own_labs_log_only(client, make_user, make_t
 
 
 def test_tenant_page_lists_who_did_what(client, make_user):
-    from onboarding_steps import MOU, agreement
+    from fixtures.onboarding import MOU, agreement
 
     signed_in(client, make_user, name="Rina Lestari")
     start(client)

@@ -10,11 +10,13 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from conftest import LABINOV, ROOT, Mailbox, free_port, sign_in, text_of
 from flask_babel import lazy_gettext as _l
 from redis import Redis
 from rq import Queue
 
+from fixtures.app import sign_in, text_of
+from fixtures.mail import Mailbox
+from fixtures.services import LABINOV, ROOT, free_port
 from jobs.accounts import send_invitation
 from jobs.dispatcher import dispatch_once
 from jobs.mail import MailConfigError, compose, send, smtp_settings

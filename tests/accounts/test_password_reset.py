@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from accounts_world import link_in, request_client
-from conftest import PASSWORD, sign_in, text_of
 
+from fixtures.app import PASSWORD, request_client, sign_in, text_of
+from fixtures.world import link_in
 from tenants.accounts.models import Role, Token, User
 from tenants.db import db, utcnow
 from tenants.outbox import LedgerEntry

@@ -6,8 +6,8 @@ from contextlib import contextmanager
 
 import pytest
 import sqlalchemy as sa
-from conftest import sign_in, text_of
 
+from fixtures.app import sign_in, text_of
 from tenants import registry
 from tenants.db import db
 from tenants.registry import Tenant, TenantStatus

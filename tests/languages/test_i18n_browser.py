@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, screenshot
-from i18n_helpers import assert_single_language
 
+from fixtures.app import PASSWORD
+from fixtures.browser import screenshot
+from fixtures.languages import assert_single_language
 from tenants.accounts.models import User
 from tenants.db import db
 from tenants.scope import tenant_session

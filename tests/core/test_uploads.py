@@ -6,9 +6,9 @@ import io
 
 import pytest
 from flask_babel import force_locale
-from pdf_files import make_pdf
 from werkzeug.datastructures import FileStorage
 
+from fixtures.pdf import make_pdf
 from web.uploads import UploadError, read_pdf
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64

@@ -7,9 +7,8 @@ from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
-from accounts_world import request_client
-from conftest import PASSWORD, sign_in, text_of
 
+from fixtures.app import PASSWORD, request_client, sign_in, text_of
 from tenants.accounts.models import User
 from tenants.audit.models import AuditEntry
 from tenants.db import db

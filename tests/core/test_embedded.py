@@ -16,9 +16,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from conftest import ROOT, free_port, wait_for_port
 from redis import Redis
 
+from fixtures.services import ROOT, free_port, wait_for_port
 from infra.services import PrivatePostgres, PrivateRedis, ensure_database
 
 

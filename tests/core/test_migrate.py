@@ -200,3 +200,55 @@ def test_jobs_must_be_positive(cli, tenants):
     result = cli("tenants", "migrate", "--jobs", "0")
     assert result.exit_code == 2
     assert "--jobs" in result.output
+
+
+TIMED_REVISION = '''"""timed
+
+Revision ID: 9003
+Revises: 9001
+"""
+import time
+
+from alembic import op
+
+revision = "9003"
+down_revision = "9001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.execute("INSERT INTO public.migration_probe "
+               "VALUES (current_schema(), clock_timestamp(), NULL)")
+    time.sleep(0.6)
+    op.execute("UPDATE public.migration_probe SET ended = clock_timestamp() "
+               "WHERE schema = current_schema()")
+
+
+def downgrade():
+    pass
+'''
+
+
+def _overlaps(jobs: int, tenants, extra_tree, database_url) -> int:
+    """How many pairs of schemas were being upgraded at the same moment in a run of `jobs`."""
+    with db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS public.migration_probe")
+        conn.exec_driver_sql("CREATE TABLE public.migration_probe "
+                             "(schema text, started timestamptz, ended timestamptz)")
+    results = migrate_tenants(database_url, tenants, jobs=jobs, script_location=extra_tree)
+    assert all(r.ok for r in results), results
+    spans = _sql("SELECT started, ended FROM public.migration_probe")
+    assert len(spans) == len(tenants)
+    return sum(1 for i, (s1, e1) in enumerate(spans) for s2, e2 in spans[i + 1:]
+               if s1 < e2 and s2 < e1)
+
+
+def test_two_jobs_upgrade_two_schemas_at_once_and_one_job_never(ctx, tenants, extra_tree,
+                                                               database_url):
+    (extra_tree / "versions" / "9003_timed.py").write_text(TIMED_REVISION)
+    assert _overlaps(1, tenants, extra_tree, database_url) == 0
+    for schema in tenants:  # back to the tree's head, to run the same revisions again
+        _sql(f'UPDATE "{schema}".alembic_version SET version_num = :v', v=tenant_head())
+        _sql(f'ALTER TABLE "{schema}".unit DROP COLUMN code')
+    assert _overlaps(2, tenants, extra_tree, database_url) >= 1

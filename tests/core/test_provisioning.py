@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import sqlalchemy as sa
 
@@ -151,11 +149,9 @@ def test_the_comparison_catches_drift(ctx, drift):
     assert all("only provisioned" in line or "only migrated" in line for line in diff)
 
 
-def test_provisioning_is_one_transaction_and_fast(ctx):
+def test_provisioning_is_one_transaction(ctx):
     with db.engine.begin() as conn:
-        started = time.perf_counter()
         provision_schema(conn, "t_9903")
-        elapsed = time.perf_counter() - started
     with db.engine.connect() as conn:
         assert conn.execute(sa.text("SELECT to_regclass('t_9903.person')")).scalar()
         # SET LOCAL: the search_path used for the DDL ended with its transaction.
@@ -169,7 +165,6 @@ def test_provisioning_is_one_transaction_and_fast(ctx):
         for schema in ("t_9903", "t_9904"):
             assert conn.execute(sa.text("SELECT to_regnamespace(:s)"), {"s": schema}).scalar() \
                 is None
-    assert elapsed < 0.5
 
 
 def test_provisioning_sends_percent_signs_as_they_are(ctx, monkeypatch):

@@ -9,9 +9,11 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, screenshot
-from onboarding_steps import ADMIN, MOU, PKS
-from pdf_files import make_pdf
+
+from fixtures.app import PASSWORD
+from fixtures.browser import screenshot
+from fixtures.onboarding import ADMIN, MOU, PKS
+from fixtures.pdf import make_pdf
 
 pytestmark = pytest.mark.browser
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from conftest import sign_in
-from i18n_helpers import assert_single_language, foreign_strings, visible_text
 
+from fixtures.app import sign_in
+from fixtures.languages import assert_single_language, foreign_strings, visible_text
 from tenants import registry
 from tenants.accounts.models import User
 from tenants.db import db

@@ -8,8 +8,11 @@ import time
 import urllib.request
 
 import sqlalchemy as sa
-from conftest import text_of
-from onboarding_steps import (
+from rq import Queue, Retry
+from rq.job import Job
+
+from fixtures.app import text_of
+from fixtures.onboarding import (
     ADMIN,
     MOU,
     PKS,
@@ -21,10 +24,7 @@ from onboarding_steps import (
     tenant_of,
     up_to_pks,
 )
-from pdf_files import make_pdf
-from rq import Queue, Retry
-from rq.job import Job
-
+from fixtures.pdf import make_pdf
 from jobs import onboarding as activation
 from jobs.dispatcher import dispatch_once
 from jobs.queues import redis

@@ -8,8 +8,9 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSWORD, screenshot
 
+from fixtures.app import PASSWORD
+from fixtures.browser import screenshot
 from tenants.accounts.models import Invitation, Role, Token
 from tenants.accounts.operations import invite
 from tenants.db import db

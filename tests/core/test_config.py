@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import LABINOV
 
+from fixtures.services import LABINOV
 from tenants.config import DEV_SECRET, ConfigError, Settings
 
 GOOD_SECRET = "x" * 40

@@ -7,8 +7,8 @@ import urllib.error
 import urllib.request
 
 import pytest
-from pdf_files import make_pdf
 
+from fixtures.pdf import make_pdf
 from tenants.storage import (
     LocalStorage,
     NotFound,

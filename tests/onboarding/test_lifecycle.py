@@ -6,9 +6,9 @@ import html
 
 import pytest
 import sqlalchemy as sa
-from conftest import sign_in, text_of
-from onboarding_steps import signed_in
 
+from fixtures.app import sign_in, text_of
+from fixtures.onboarding import signed_in
 from tenants.audit.models import AuditEntry, LabAuditEntry
 from tenants.db import db
 from tenants.registry import Tenant, TenantEvent
@@ -121,7 +121,7 @@ def test_changes_that_the_state_does_not_allow_are_refused(client, make_user, la
 
 
 def test_a_draft_cannot_be_suspended(client, make_user):
-    from onboarding_steps import start, tenant_of
+    from fixtures.onboarding import start, tenant_of
 
     signed_in(client, make_user)
     start(client)

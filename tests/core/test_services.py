@@ -11,11 +11,12 @@ from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
-from conftest import PASSWORD, screenshot
 from redis import Redis
 from rq import Queue
 from rq.job import JobStatus
 
+from fixtures.app import PASSWORD
+from fixtures.browser import screenshot
 from tenants.db import db
 from tenants.registry import Tenant
 
