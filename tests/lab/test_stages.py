@@ -175,3 +175,17 @@ def test_a_lab_in_no_cohort(client, world):
     page = client.get(f"{A}/stages/")
     assert page.status_code == 200
     assert "Belum tergabung dalam angkatan" in text_of(page)
+
+
+def test_a_cohort_without_dates_yet(client, world):
+    from tenants.cohorts.models import Cohort, Enrolment
+
+    cohort = Cohort(name="Laboratorium Inovasi 2027 — Angkatan I", year=2027)
+    db.session.add_all([cohort, Enrolment(cohort=cohort, tenant_id=world.a.id)])
+    db.session.commit()
+    sign_in(client, world.users["bappeda_a"])
+    assert "LAN belum menetapkan jadwal tahapan angkatan." in text_of(client.get(f"{A}/stages/"))
+    assert "LAN belum menetapkan" in text_of(client.get(f"{A}/"))
+    response = client.post(f"{A}/stages/", data=_form({}))
+    assert response.status_code == 400 and 'role="alert"' in response.get_data(as_text=True)
+    assert count(world.a, StageShift) == 0

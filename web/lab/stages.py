@@ -80,8 +80,9 @@ def index():
         return render_template("lab/stages.html", cohort=None, cohorts=[], form=None)
     cohort_windows = windows_of(cohort)
     if len(cohort_windows) != len(STAGES):  # LAN has not set the cohort's dates yet
+        refused = request.method == "POST"
         return render_template("lab/stages.html", cohort=cohort, cohorts=enrolled_cohorts(),
-                               form=None, rows=[]), 400 if request.method == "POST" else 200
+                               form=None, rows=[], refused=refused), 400 if refused else 200
     form = StagesForm()
     own = effective_windows(db.session, cohort)
     error = None
