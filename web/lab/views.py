@@ -28,6 +28,7 @@ from tenants.formatting import format_number
 from tenants.lab.queries import dashboard as queries
 from tenants.labels import STAGE, UNIT_KIND
 from tenants.units.queries import count_by_kind
+from tenants.units.queries import units as lab_units
 from tenants.zones import abbreviation
 from web.access import roles_required
 from web.charts import stacked_bars
@@ -81,7 +82,9 @@ def home():
     context = {"cohort": cohort, "cohorts": enrolled_cohorts(), "roles": g.tenant_roles,
                "own_units": units, "stage_label": lambda s: STAGE.get(s, s)}
     if cohort is None:
-        return render_template("lab/home.html", by_kind=count_by_kind(db.session), **context)
+        units = sorted(lab_units(db.session), key=lambda u: (u.kind, u.name))
+        return render_template("lab/home.html", by_kind=count_by_kind(db.session),
+                               units=units, **context)
     today = tenant_today(db.session)
     windows = effective_windows(db.session, cohort)
     board = queries.dashboard(db.session, cohort.id, today, units=units)
