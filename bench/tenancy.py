@@ -37,6 +37,7 @@ from tenants.migrate import (  # noqa: E402
     tenant_head,
     upgrade_platform,
 )
+from tenants.onboarding.operations import create_active  # noqa: E402
 from tenants.provisioning import drop_schema, provision_schema, tenant_ddl  # noqa: E402
 from tenants.regions.models import Regency  # noqa: E402
 from tenants.regions.operations import load_regions  # noqa: E402
@@ -148,6 +149,7 @@ def bench_provisioning(engine: sa.Engine, dsn: str, samples: int, report: Report
     report.add("  floor: the same DDL raw in one transaction via psycopg (median)", ms(base))
     ratio = median / base
     report.add("  provision / floor", f"{ratio:.2f}x", "< 1.3x", ratio < 1.3)
+    FIGURES.append(f"figure: provision_vs_floor {ratio:.2f} x (target < 1.3)")
 
 
 def create_tenants(codes: list[str], pause_at: int, on_pause) -> list[float]:
@@ -155,7 +157,7 @@ def create_tenants(codes: list[str], pause_at: int, on_pause) -> list[float]:
     spent = []
     for n, code in enumerate(codes, 1):
         started = time.perf_counter()
-        registry.create_active(db.session, code)
+        create_active(db.session, code)
         db.session.commit()
         spent.append(time.perf_counter() - started)
         if n == pause_at:
@@ -174,6 +176,22 @@ def noop_run(database_url: str, rounds: int = 5) -> tuple[float, int]:
         spent.append(time.perf_counter() - started)
         assert all(r.ok and not r.changed for r in results), "expected nothing to apply"
     return statistics.median(spent), len(results)
+
+
+FIGURES: list[str] = []  # the summary lines, `figure: NAME VALUE UNIT (target OP VALUE)`
+
+
+def schema_shape(engine: sa.Engine) -> tuple[int, int]:
+    """(tables, indexes) of one tenant schema, as provisioning builds it."""
+    with engine.begin() as conn:
+        provision_schema(conn, "t_bench_shape")
+        tables, indexes = conn.execute(sa.text(
+            "SELECT count(*) FILTER (WHERE c.relkind IN ('r', 'p')), "
+            "count(*) FILTER (WHERE c.relkind = 'i') FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 't_bench_shape'"
+        )).one()
+        drop_schema(conn, "t_bench_shape")
+    return tables, indexes
 
 
 def main() -> int:
@@ -196,6 +214,7 @@ def main() -> int:
           f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at start; "
           f"runner --jobs {JOBS}", flush=True)
     report = Report()
+    shape = "(not measured)"
     workdir = Path(tempfile.mkdtemp(prefix="labinov-bench-"))
     try:
         app = create_core_app(Settings(database_url=database_url))
@@ -208,6 +227,11 @@ def main() -> int:
                 codes = codes[:args.tenants]
             total = len(codes)
             small = min(100, total)
+
+            tables, indexes = schema_shape(db.engine)
+            shape = f"{tables} tables and {indexes} indexes per tenant schema"
+            print(f"the tenant tree: {shape}", flush=True)
+            report.add("the tenant tree", shape)
 
             print("provisioning ...", flush=True)
             bench_provisioning(db.engine, dsn, args.samples, report)
@@ -232,12 +256,15 @@ def main() -> int:
             both = created + migrated
             report.add(f"create and migrate {total} tenant schemas", f"{both:.1f} s",
                        "< 150 s", both < 150)
+            FIGURES.append(f"figure: create_and_migrate_{total}_tenants {both:.1f} s "
+                           "(target < 150)")
 
             noop_big, count = noop_run(database_url)
             report.add(f"migrate run, nothing to apply, {small} schemas (median of 5)",
                        f"{at_small['noop']:.3f} s")
             report.add(f"migrate run, nothing to apply, {count} schemas (median of 5)",
                        f"{noop_big:.3f} s", "< 2 s", noop_big < 2)
+            FIGURES.append(f"figure: noop_migrate_{count}_schemas {noop_big:.3f} s (target < 2)")
             per_small = at_small["noop"] / small
             per_big = noop_big / count
             report.add(f"  per schema at {small} / at {count}",
@@ -260,6 +287,8 @@ def main() -> int:
                 r.line() for r in results if not r.ok][:3]
             report.add(f"apply one migration (column + index on unit) to {total} schemas, "
                        f"--jobs {JOBS}", f"{applied:.1f} s", "< 15 s", applied < 15)
+            FIGURES.append(f"figure: apply_one_migration_{total}_schemas {applied:.1f} s "
+                           "(target < 15)")
 
             print(f"building {total} schemas from base with the migrations ...", flush=True)
             base_schemas = [f"t_base_{c.replace('.', '')}" for c in codes]
@@ -279,6 +308,9 @@ def main() -> int:
         admin.dispose()
     passed = report.print()
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    print(f"tenant tree: {shape}")
+    for line in FIGURES:
+        print(line)
     return 0 if passed else 1
 
 

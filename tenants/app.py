@@ -9,7 +9,7 @@ from flask.logging import default_handler
 
 import tenants.models  # noqa: F401 - every model, mapped before the first query
 from tenants.config import Settings
-from tenants.db import db
+from tenants.db import cap_tenants_per_connection, db
 from tenants.locale import init_babel
 from tenants.logs import FORMAT as LOG_FORMAT
 from tenants.logs import install_record_factory
@@ -24,7 +24,8 @@ def create_core_app(settings: Settings | None = None, import_name: str = "tenant
         SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.database_url,
         # Each backend caches the catalog of every tenant schema it has served, so a pooled
-        # connection grows with the tenants it meets; recycling bounds that (bench/).
+        # connection grows with the tenants it meets; recycling by age and by the number of
+        # tenants served (DB_CONNECTION_MAX_TENANTS) bounds that (bench/backend_memory.py).
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "pool_size": 10, "max_overflow": 10,
                                    "pool_recycle": settings.db_pool_recycle,
                                    "connect_args": settings.connect_args},
@@ -32,6 +33,9 @@ def create_core_app(settings: Settings | None = None, import_name: str = "tenant
     install_record_factory()
     default_handler.setFormatter(logging.Formatter(LOG_FORMAT))
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            cap_tenants_per_connection(engine, settings.db_connection_max_tenants)
     init_babel(app, settings.default_locale, settings.default_timezone,
                locale_selector, timezone_selector)
     return app

@@ -42,6 +42,9 @@ class Settings:
     trusted_proxies: int = 0
     host: str = "127.0.0.1"  # where the web process listens (the Procfile's HOST)
     db_pool_recycle: int = 1800  # seconds a pooled connection lives (see README: Operations)
+    # Tenants a pooled connection may serve before it is replaced: each backend keeps the
+    # catalog of every schema it has served (bench/backend_memory.py). 0: no limit.
+    db_connection_max_tenants: int = 100
     metrics_token: str = ""  # the bearer token /metrics asks for; empty: no /metrics
     # Off behind PgBouncer in transaction mode: a server-side prepared statement lives on one
     # server connection, and the next transaction may get another (infra/pgbouncer/).
@@ -89,6 +92,8 @@ class Settings:
             trusted_proxies=int(_env("TRUSTED_PROXIES", "0")),
             host=_env("HOST", cls.host),
             db_pool_recycle=int(_env("DB_POOL_RECYCLE", str(cls.db_pool_recycle))),
+            db_connection_max_tenants=int(_env("DB_CONNECTION_MAX_TENANTS",
+                                               str(cls.db_connection_max_tenants))),
             metrics_token=_env("METRICS_TOKEN"),
             db_prepared_statements=_env("DB_PREPARED_STATEMENTS", "1").lower()
             not in ("0", "off", "false", "no"),
@@ -116,6 +121,8 @@ class Settings:
             raise ConfigError("METRICS_TOKEN must be at least 24 characters (or empty)")
         if self.db_pool_recycle <= 0:
             raise ConfigError("DB_POOL_RECYCLE must be a number of seconds above 0")
+        if self.db_connection_max_tenants < 0:
+            raise ConfigError("DB_CONNECTION_MAX_TENANTS must be 0 (no limit) or more")
 
 
 def is_loopback(host: str) -> bool:

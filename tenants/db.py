@@ -89,6 +89,24 @@ def _set_local_search_path(session, transaction, connection):
     tenant = session.info.get(TENANT_KEY)
     if tenant is not None:
         connection.exec_driver_sql(f'SET LOCAL search_path TO "{tenant.schema}"')
+        # The connection's info lives as long as its backend: the schemas it has served.
+        connection.info.setdefault(SERVED_KEY, set()).add(tenant.schema)
+
+
+SERVED_KEY = "labinov_tenant_schemas"
+
+
+def cap_tenants_per_connection(engine: sa.Engine, limit: int) -> None:
+    """Replace a pooled connection at checkout once it has served `limit` tenant schemas:
+    its backend keeps every schema's catalog in memory until it ends (0: no limit)."""
+    if limit <= 0:
+        return
+
+    @event.listens_for(engine, "checkout")
+    def _retire_full(dbapi_connection, record, proxy):
+        if len(record.info.get(SERVED_KEY, ())) >= limit:
+            # The pool closes this backend and checks out a fresh one in its place.
+            raise sa.exc.DisconnectionError(f"served {limit} tenant schemas")
 
 
 db = SQLAlchemy(

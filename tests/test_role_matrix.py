@@ -442,6 +442,8 @@ ROLE_MATRIX: dict[str, Route] = {
     "lab.records.new_regulation": GET_POST(LAB_BAPPEDA, args={"tenant": tenant_in_a_cohort}),
     "lab.records.regulation": GET(LAB_MEMBERS),
     "lab.records.revise_regulation": GET_POST(LAB_BAPPEDA),
+    # The lab's own stage dates: every member reads them, its Bappeda shifts them.
+    "lab.stages.index": GET_POST(LAB_MEMBERS, LAB_BAPPEDA, args={"tenant": tenant_in_a_cohort}),
     "lab.records.regulation_document": GET(LAB_MEMBERS, also={"elsewhere"}),
     # Units and people (issue 9): every member reads, Bappeda manages.
     "units.index": GET(LAB_MEMBERS),

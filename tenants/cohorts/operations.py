@@ -63,9 +63,12 @@ def check_windows(windows: list[Window], within: tuple[date, date] | None = None
                 f"{after.stage}-starts_on")
     if within is not None:
         first, last = within
-        if windows[0].starts_on < first or windows[-1].ends_on > last:
-            raise Refused(_("The lab's dates stay inside the cohort's window, %(start)s to "
-                            "%(end)s.", start=format_date(first), end=format_date(last)))
+        for outside, field in ((windows[0].starts_on < first, f"{windows[0].stage}-starts_on"),
+                               (windows[-1].ends_on > last, f"{windows[-1].stage}-ends_on")):
+            if outside:
+                raise Refused(_("The lab's dates stay inside the cohort's window, %(start)s "
+                                "to %(end)s.", start=format_date(first),
+                                end=format_date(last)), field)
 
 
 def windows_of(cohort: Cohort) -> list[Window]:

@@ -102,7 +102,7 @@ def test_the_units_pages_and_the_import_preview(page, phone_page, lab, locale, t
     bad, good = tmp_path / "unit-kerja.csv", tmp_path / "unit-kerja.csv"
     for browser, size in ((page, "desktop"), (phone_page, "phone")):
         sign_in(browser, "bappeda@a.example")
-        browser.click(f"nav.lab-links a[href='{A}/']")
+        browser.click("nav.lab-nav a[data-section=units]")
         browser.wait_for_selector("#kind-opd")
         assert browser.locator("#kind-opd tr td:first-child").count() == 3
         assert browser.locator("#retired tbody tr").count() == 1

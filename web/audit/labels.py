@@ -50,6 +50,7 @@ ACTIONS = {
     "people.invitation_resent": _l("Invitation sent again"),
     "people.removed": _l("Person removed"),
     # Ideas, action plans and coaching.
+    "cohort.dates_shifted": _l("The lab's stage dates changed"),
     "idea.created": _l("Idea entered"),
     "idea.edited": _l("Idea changed"),
     "idea.moved": _l("Idea moved to the next stage"),
