@@ -114,9 +114,13 @@ def set_coaches(session: Session, cohort: Cohort, user_ids: list[int], *,
                     ip=ip, coaches=", ".join(sorted(u.name for u in coaches)) or None)
 
 
-def agreement_problem(session: Session, tenant: Tenant, on: date) -> str | None:
-    """Why `tenant` may not be enrolled on `on` (no signed MoU and PKS in force), or None."""
-    agreements = agreements_of(session, tenant.id)
+def agreement_problem(session: Session, tenant: Tenant, on: date,
+                      agreements: dict | None = None) -> str | None:
+    """Why `tenant` may not be enrolled on `on` (no signed MoU and PKS in force), or None.
+    `agreements` (kind -> the current one, as `agreements_of` gives) saves the query when a
+    page asks for many tenants at once."""
+    if agreements is None:
+        agreements = agreements_of(session, tenant.id)
     for kind, label in (("mou", "MoU"), ("pks", "PKS")):
         agreement = agreements.get(kind)
         if agreement is None:

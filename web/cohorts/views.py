@@ -1,0 +1,243 @@
+"""LAN's cohorts: the list, a cohort's page (stages, coaches, enrolled labs), its form, its
+coaches, enrolling labs, and the cohort dashboard that puts every enrolled lab side by side.
+
+LAN administrators manage; a LAN coach reads the cohorts assigned to him, and any other
+cohort is not found. The dashboard reads platform rows only (`LabSummary`), every lab in one
+query; each lab's row is recounted by a job (`jobs.cohorts`).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
+
+from jobs.cohorts import enqueue_refresh_quietly
+from tenants.accounts.models import Role
+from tenants.cohorts import operations as cohorts
+from tenants.cohorts import queries
+from tenants.cohorts.models import STAGES, Cohort
+from tenants.cohorts.operations import current_stage, windows_of
+from tenants.db import db
+from tenants.labels import STAGE
+from tenants.refusal import Refused
+from tenants.registry import Tenant
+from tenants.zones import today_in
+from web.access import platform_role_required
+from web.cohorts.forms import (
+    CoachesForm,
+    CohortForm,
+    EnrolForm,
+    place_refusal,
+    suggested_windows,
+)
+from web.forms import attempt
+from web.lan.views import lan_today
+
+bp = Blueprint("cohorts", __name__, url_prefix="/lan/cohorts", template_folder="templates")
+
+LAN_STAFF = (Role.LAN_ADMIN, Role.LAN_COACH)
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    return None
+
+
+@bp.context_processor
+def _cohort_context():
+    return {"stages": STAGES, "stage_label": lambda s: STAGE.get(s, s) if s else "—"}
+
+
+def _status() -> int:
+    return 400 if request.method == "POST" else 200
+
+
+def cohort_or_404(cohort_id: int, *, lock: bool = False) -> Cohort:
+    """The cohort if the signed-in LAN person may read it; 404 otherwise (a coach who is not
+    assigned to it learns nothing of it)."""
+    stmt = queries.visible(sa.select(Cohort).where(Cohort.id == cohort_id), current_user)
+    stmt = stmt.options(selectinload(Cohort.stages))
+    cohort = db.session.scalar(stmt.with_for_update(of=Cohort) if lock else stmt)
+    if cohort is None:
+        abort(404)
+    return cohort
+
+
+# --- The list and a cohort's page -----------------------------------------------------------
+
+@bp.get("/")
+@platform_role_required(*LAN_STAFF)
+def index():
+    return render_template("cohorts/index.html",
+                           cohorts=queries.cohort_list(db.session, current_user, lan_today()),
+                           manage=current_user.is_lan_admin, today=lan_today())
+
+
+@bp.get("/<int:cohort_id>")
+@platform_role_required(*LAN_STAFF)
+def show(cohort_id: int):
+    cohort = cohort_or_404(cohort_id)
+    today = lan_today()
+    windows = windows_of(cohort)
+    return render_template(
+        "cohorts/show.html", cohort=cohort, windows=windows,
+        stage=current_stage(windows, today), today=today,
+        coaches=queries.coaches_of(db.session, cohort),
+        labs=queries.enrolled_labs(db.session, cohort),
+        manage=current_user.is_lan_admin)
+
+
+# --- Creating and changing a cohort ---------------------------------------------------------
+
+def _save(form: CohortForm, cohort: Cohort | None):
+    """Save the form through `save_cohort`; (the cohort, None) or (None, message)."""
+    saved = []
+    try:
+        saved.append(cohorts.save_cohort(
+            db.session, cohort, name=form.name.data, year=form.year.data,
+            description=form.description.data, windows=form.windows(),
+            actor_id=current_user.id, ip=request.remote_addr))
+    except Refused as refusal:
+        db.session.rollback()
+        return None, place_refusal(form, refusal)
+    db.session.commit()
+    return saved[0], None
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@platform_role_required(Role.LAN_ADMIN)
+def new():
+    form = CohortForm()
+    error = None
+    if request.method == "GET":
+        windows = suggested_windows(lan_today())
+        form.fill(windows)
+        form.year.data = windows[0].starts_on.year
+    if form.validate_on_submit():
+        cohort, error = _save(form, None)
+        if cohort is not None:
+            flash(_("%(name)s is created. Next: assign its coaches and enrol its labs.",
+                    name=cohort.name), "success")
+            return redirect(url_for(".show", cohort_id=cohort.id))
+    return render_template("cohorts/form.html", form=form, cohort=None,
+                           error=error), _status()
+
+
+@bp.route("/<int:cohort_id>/edit", methods=["GET", "POST"])
+@platform_role_required(Role.LAN_ADMIN)
+def edit(cohort_id: int):
+    cohort = cohort_or_404(cohort_id, lock=request.method == "POST")
+    form = CohortForm(obj=cohort if request.method == "GET" else None)
+    if request.method == "GET":
+        form.fill(windows_of(cohort))
+    error = None
+    if form.validate_on_submit():
+        saved, error = _save(form, cohort)
+        if saved is not None:
+            flash(_("The changes are saved."), "success")
+            return redirect(url_for(".show", cohort_id=cohort_id))
+    return render_template("cohorts/form.html", form=form, cohort=cohort,
+                           error=error), _status()
+
+
+# --- Coaches and labs -------------------------------------------------------------------------
+
+@bp.route("/<int:cohort_id>/coaches", methods=["GET", "POST"])
+@platform_role_required(Role.LAN_ADMIN)
+def coaches(cohort_id: int):
+    cohort = cohort_or_404(cohort_id, lock=request.method == "POST")
+    form = CoachesForm()
+    everyone = queries.lan_coaches(db.session)
+    form.coaches.choices = [(u.id, u.name) for u in everyone]
+    if request.method == "GET":
+        form.coaches.data = [c.user_id for c in cohort.coaches]
+    error = None
+    if form.validate_on_submit():
+        chosen = [i for i in form.coaches.data or [] if i is not None]
+        if len(chosen) != len(form.coaches.data or []):
+            form.coaches.errors = [_("Choose LAN coaches from the list.")]
+        else:
+            done, error = attempt(cohorts.set_coaches, cohort, chosen, form=form)
+            if done:
+                flash(ngettext("%(num)s coach is assigned to %(name)s.",
+                               "%(num)s coaches are assigned to %(name)s.", len(chosen),
+                               name=cohort.name) if chosen else
+                      _("%(name)s has no coach now.", name=cohort.name), "success")
+                return redirect(url_for(".show", cohort_id=cohort_id))
+    return render_template("cohorts/coaches.html", cohort=cohort, form=form, everyone=everyone,
+                           error=error), _status()
+
+
+def _today_for(tenant: Tenant):
+    return today_in(tenant.timezone)
+
+
+def _enrol_all(session, cohort: Cohort, tenant_ids: list[int], *, actor_id, ip) -> None:
+    """Enrol every chosen lab, or none: the first refusal names the lab and why."""
+    if not tenant_ids:
+        raise Refused(_("Choose at least one lab."), "tenant_id")
+    tenants = {t.id: t for t in session.scalars(
+        sa.select(Tenant).where(Tenant.id.in_(tenant_ids)).with_for_update(of=Tenant))}
+    for tenant_id in tenant_ids:
+        tenant = tenants.get(tenant_id)
+        if tenant is None:
+            raise Refused(_("Choose labs from the list."), "tenant_id")
+        try:
+            cohorts.enroll(session, cohort, tenant, actor_id=actor_id, ip=ip)
+        except Refused as refusal:
+            if tenant.name in refusal.message:
+                raise
+            raise Refused(_("%(lab)s: %(reason)s", lab=tenant.name, reason=refusal.message),
+                          refusal.field) from refusal
+
+
+@bp.route("/<int:cohort_id>/enrol", methods=["GET", "POST"])
+@platform_role_required(Role.LAN_ADMIN)
+def enrol(cohort_id: int):
+    cohort = cohort_or_404(cohort_id, lock=request.method == "POST")
+    form = EnrolForm()
+    error = None
+    if form.validate_on_submit():
+        chosen = list(dict.fromkeys(i for i in form.tenant_id.data or [] if i is not None))
+        if len(chosen) != len(form.tenant_id.data or []) and not chosen:
+            chosen = [0]  # only unreadable values: refused as not from the list
+        done, error = attempt(_enrol_all, cohort, chosen, form=form)
+        if done:
+            for tenant_id in chosen:  # their figures on the dashboard at once
+                enqueue_refresh_quietly(tenant_id)
+            flash(ngettext("%(num)s lab is enrolled in %(name)s.",
+                           "%(num)s labs are enrolled in %(name)s.", len(chosen),
+                           name=cohort.name), "success")
+            return redirect(url_for(".show", cohort_id=cohort_id))
+    candidates = queries.candidates(db.session, cohort, _today_for)
+    return render_template("cohorts/enrol.html", cohort=cohort, form=form, error=error,
+                           candidates=candidates,
+                           eligible=[c for c in candidates if c.problem is None],
+                           refused=[c for c in candidates if c.problem is not None],
+                           ), _status()
+
+
+# --- The cohort dashboard ---------------------------------------------------------------------
+
+@bp.get("/<int:cohort_id>/dashboard")
+@platform_role_required(*LAN_STAFF)
+def dashboard(cohort_id: int):
+    cohort = cohort_or_404(cohort_id)
+    sort, descending = queries.parse_sort(request.args.get("sort"))
+    provinces = queries.dashboard_provinces(db.session, cohort.id)
+    province = request.args.get("province") or None
+    if province not in {code for code, _name in provinces}:
+        province = None
+    rows = queries.dashboard_rows(db.session, cohort.id, sort=sort, descending=descending,
+                                  province=province)
+    windows = windows_of(cohort)
+    return render_template(
+        "cohorts/dashboard.html", cohort=cohort, rows=rows, sort=sort, descending=descending,
+        provinces=provinces, province=province, stage=current_stage(windows, lan_today()),
+        most=max((r.ideas or 0 for r in rows), default=0),
+        lab_links=current_user.is_lan_admin)
