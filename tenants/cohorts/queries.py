@@ -156,7 +156,7 @@ def parse_sort(value: str | None) -> tuple[str, bool]:
 def dashboard_rows(session: Session, cohort_id: int, *, sort: str = DEFAULT_SORT,
                    descending: bool = False, province: str | None = None) -> list[LabRow]:
     """Every lab enrolled in the cohort with its summary, sorted and filtered by SQL: one
-    query whatever the number of labs. Labs not counted yet come last in any order."""
+    query whatever the number of labs. Labs not counted yet come last in the order of a figure."""
     column = SORTS[sort]
     order = column.desc() if descending else column.asc()
     stmt = (
