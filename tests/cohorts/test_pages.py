@@ -129,6 +129,9 @@ def test_editing_a_cohort(admin):
     cohort = db.session.get(Cohort, cohort.id)
     assert cohort.name.endswith("Angkatan II") and cohort.starts_on == date(2026, 2, 2)
     assert audit_actions() == ["cohort.created", "cohort.changed"]
+    log = text_of(admin.get("/lan/audit"))
+    assert "Cohort created" in log and "Cohort changed" in log and "Year 2026." in log
+    assert "Laboratorium Inovasi 2026 — Angkatan II" in log
     refused = admin.post(f"/lan/cohorts/{cohort.id}/edit", data=cohort_form(
         spans=spans, **{"design-starts_on": (spans[2][0] + timedelta(days=1)).isoformat()}))
     assert refused.status_code == 400
