@@ -3,6 +3,7 @@
 HOST, PORT and WEB_WORKERS come from the environment as before.
 """
 
+import gc
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
@@ -15,3 +16,12 @@ logger_class = "web.gunicorn_logging.MaskingLogger"
 limit_request_line = 0
 # No control socket: several instances on one host would otherwise share one in $HOME.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """What a worker loads at start-up (the app, its templates, the models' metadata) lives as
+    long as the worker: moved out of the garbage collector's sight, so that its full passes,
+    which a large page (LAN's cohort dashboard over 514 labs) sets off every few requests,
+    no longer walk it all again (bench/cohort_dashboard.py: p95 CPU time 112 -> 44 ms)."""
+    gc.collect()
+    gc.freeze()
