@@ -40,8 +40,9 @@ LABS = {
     "34.71": ((0, 0, 0, 21, 9), 118, 4, 30, 8, "deliver", 21),
     "63.71": ((11, 0, 0, 0, 0), 0, 0, 27, 19, "drum_up", 44),
 }
-NAMES = ["Rina Marlina", "Teguh Prasetyo", "Jawa Timur", "Jawa Tengah", "Papua",
-         "Sulawesi Selatan", "Bali", "Jawa Barat", "DI Yogyakarta", "Di Yogyakarta",
+NAMES = ["Laboratorium Inovasi 2027 — Angkatan I", "Rina Marlina", "Teguh Prasetyo",
+         "Jawa Timur", "Jawa Tengah", "Papua", "Sulawesi Selatan", "Bali", "Jawa Barat",
+         "DI Yogyakarta", "Di Yogyakarta",
          "Kalimantan Selatan", "Laboratorium Inovasi 2026 — Angkatan I", "Angkatan Uji"]
 
 
@@ -133,10 +134,25 @@ def test_the_cohort_dashboard(page, phone_page, world, cohort, locale):
 
 @pytest.mark.parametrize("locale", ["id", "en"])
 def test_the_cohort_form(page, phone_page, world, cohort, locale):
+    from datetime import date
+
+    from lab.idea_helpers import enrol
+
+    from .cohort_helpers import sign
+
     world.users["lan_admin"].locale = locale
     db.session.commit()
+    # A second cohort, empty: Probolinggo may be enrolled, Tuban's MoU has ended.
+    sign(world.a)
+    sign(world.b, until=date(2020, 3, 15))
+    second = enrol(name="Laboratorium Inovasi 2027 — Angkatan I", year=2027).id
     for browser, size in ((page, "desktop"), (phone_page, "phone")):
         sign_in(browser, "admin@lan.example")
+        browser.goto(f"/lan/cohorts/{second}/enrol")
+        assert browser.locator("input[name=tenant_id]").count() == 1
+        assert browser.locator("table.stack tbody tr").count() == 9
+        check(browser, locale, f"enrol-{size}-{locale}")
+    for browser, size in ((page, "desktop"), (phone_page, "phone")):
         browser.goto("/lan/cohorts/new")
         first = browser.input_value("input[name='drum_up-starts_on']")
         assert first  # prefilled
@@ -149,6 +165,6 @@ def test_the_cohort_form(page, phone_page, world, cohort, locale):
         browser.click("main form button[type=submit]")
         browser.wait_for_selector("#deliver-starts_on-error")
         assert browser.input_value("input[name=name]") == "Angkatan Uji"
-        focused = browser.evaluate("document.activeElement.id")
-        assert focused == "deliver-starts_on"  # the first field in error has the focus
+        # The first field in error has the focus (web/static/js/keyboard.js, once loaded).
+        browser.wait_for_function("document.activeElement.id === 'deliver-starts_on'")
         check(browser, locale, f"form-refused-{size}-{locale}")
