@@ -219,3 +219,27 @@ def test_the_daily_round_recounts_labs_not_counted_since_their_midnight(ctx, wor
     counts = dispatch_once()
     assert counts["stale_summaries"] == 2
     assert sorted(_ids(queue)) == sorted([f"t{a}-lab-summary", f"t{b}-lab-summary"])
+
+
+def test_a_bulk_update_in_a_lab_request_queues_the_recount_too(app, world, queue):
+    """Statements that bypass the flush (UPDATE ... WHERE) count as writes as well; a
+    platform write outside any lab does not, nor does a lab write rolled back."""
+    from tenants.registry import Tenant
+    from tenants.scope import tenant_scope
+
+    ref, unit_id = world.a.ref(), world.unit_ids["a"]
+    with app.test_request_context(f"/{ref.slug}/units/"):
+        db.session.execute(sa.update(Tenant).where(Tenant.id == ref.id)
+                           .values(admin_name="Dwi Hartono"))
+        db.session.commit()
+        db.session.close()
+    assert _ids(queue) == []
+    with app.test_request_context(f"/{ref.slug}/units/"), tenant_scope(ref) as session:
+        session.execute(sa.update(Unit).values(short_name="PKM"))
+        session.rollback()
+    assert _ids(queue) == []
+    with app.test_request_context(f"/{ref.slug}/units/"), tenant_scope(ref) as session:
+        session.execute(sa.update(Unit).where(Unit.id == unit_id)
+                        .values(short_name="PKM Kraksaan"))
+        session.commit()
+    assert _ids(queue) == [f"t{ref.id}-lab-summary"]
