@@ -150,6 +150,29 @@ def enroll(session: Session, cohort: Cohort, tenant: Tenant, *, actor_id: int | 
     return enrolment
 
 
+def enroll_all(session: Session, cohort: Cohort, tenant_ids: list[int | None], *,
+               actor_id: int | None, ip: str | None = None) -> list[Enrolment]:
+    """Enroll every chosen tenant, or none: the first refusal names the lab and says why."""
+    if not tenant_ids:
+        raise Refused(_("Choose at least one lab."), "tenant_id")
+    found = {t.id: t for t in session.scalars(
+        sa.select(Tenant).where(Tenant.id.in_([i for i in tenant_ids if i is not None]))
+        .with_for_update(of=Tenant))}
+    enrolments = []
+    for tenant_id in tenant_ids:
+        tenant = found.get(tenant_id)
+        if tenant is None:
+            raise Refused(_("Choose labs from the list."), "tenant_id")
+        try:
+            enrolments.append(enroll(session, cohort, tenant, actor_id=actor_id, ip=ip))
+        except Refused as refusal:
+            if tenant.name in refusal.message:
+                raise
+            raise Refused(_("%(lab)s: %(reason)s", lab=tenant.name, reason=refusal.message),
+                          refusal.field) from refusal
+    return enrolments
+
+
 def effective_windows(session: Session, cohort: Cohort) -> list[Window]:
     """The current tenant's dates for the cohort: its own where it shifted them, else the
     cohort's (`session` inside the tenant's scope)."""

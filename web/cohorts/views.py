@@ -182,25 +182,6 @@ def _today_for(tenant: Tenant):
     return today_in(tenant.timezone)
 
 
-def _enrol_all(session, cohort: Cohort, tenant_ids: list[int], *, actor_id, ip) -> None:
-    """Enrol every chosen lab, or none: the first refusal names the lab and why."""
-    if not tenant_ids:
-        raise Refused(_("Choose at least one lab."), "tenant_id")
-    tenants = {t.id: t for t in session.scalars(
-        sa.select(Tenant).where(Tenant.id.in_(tenant_ids)).with_for_update(of=Tenant))}
-    for tenant_id in tenant_ids:
-        tenant = tenants.get(tenant_id)
-        if tenant is None:
-            raise Refused(_("Choose labs from the list."), "tenant_id")
-        try:
-            cohorts.enroll(session, cohort, tenant, actor_id=actor_id, ip=ip)
-        except Refused as refusal:
-            if tenant.name in refusal.message:
-                raise
-            raise Refused(_("%(lab)s: %(reason)s", lab=tenant.name, reason=refusal.message),
-                          refusal.field) from refusal
-
-
 @bp.route("/<int:cohort_id>/enrol", methods=["GET", "POST"])
 @platform_role_required(Role.LAN_ADMIN)
 def enrol(cohort_id: int):
@@ -208,10 +189,8 @@ def enrol(cohort_id: int):
     form = EnrolForm()
     error = None
     if form.validate_on_submit():
-        chosen = list(dict.fromkeys(i for i in form.tenant_id.data or [] if i is not None))
-        if len(chosen) != len(form.tenant_id.data or []) and not chosen:
-            chosen = [0]  # only unreadable values: refused as not from the list
-        done, error = attempt(_enrol_all, cohort, chosen, form=form)
+        chosen = list(dict.fromkeys(form.tenant_id.data or []))  # None: not a number
+        done, error = attempt(cohorts.enroll_all, cohort, chosen, form=form)
         if done:
             for tenant_id in chosen:  # their figures on the dashboard at once
                 enqueue_refresh_quietly(tenant_id)
