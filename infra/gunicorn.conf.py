@@ -3,6 +3,7 @@
 HOST, PORT and WEB_WORKERS come from the environment as before.
 """
 
+import gc
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
@@ -38,3 +39,12 @@ def child_exit(server, worker):
         from prometheus_client import multiprocess
 
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker):
+    """What a worker loads at start-up (the app, its templates, the models' metadata) lives as
+    long as the worker: moved out of the garbage collector's sight, so that its full passes,
+    which a large page (LAN's cohort dashboard over 514 labs) sets off every few requests,
+    no longer walk it all again (bench/cohort_dashboard.py: p95 CPU time 112 -> 44 ms)."""
+    gc.collect()
+    gc.freeze()

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jobs import onboarding, outbox
+from jobs import cohorts, onboarding, outbox
 
 FINDERS: tuple[Callable[[], int], ...] = (
     outbox.owed_mail,                # emails whose job Redis lost
     onboarding.resume_activations,   # tenants left in provisioning
+    cohorts.stale_summaries,         # enrolled labs not counted since their midnight
 )

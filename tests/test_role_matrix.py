@@ -43,6 +43,9 @@ LAB_BAPPEDA = (IN, NO, OK, NO, NF, NO, NF)          # Bappeda of A only
 LAN_STAFF = (IN, NO, NO, OK, OK, OK, OK)            # LAN administrators and coaches
 LAN_STAFF_OF_A = (IN, NO, NO, OK, NF, OK, NF)       # coaches see only the labs they coach
 LAN_ADMINS = (IN, NO, NO, NO, NO, OK, NO)
+# A cohort: LAN administrators, and the coaches assigned to it (coach_a here); any other
+# coach finds nothing there, and people of a lab are not LAN staff.
+COHORT_READERS = (IN, NO, NO, OK, NF, OK, NF)
 # Ideas: innovators (their own unit's, here unit A's) and Bappeda change; coaches and LAN
 # administrators read; coaches comment; a comment is changed by its author (bappeda_a here).
 LAB_EDITORS = (IN, OK, OK, NO, NF, NO, NF)
@@ -253,6 +256,19 @@ def enrolled_cohort(need: Need) -> int:
     return cohort.id
 
 
+def coached_cohort(need: Need) -> int:
+    """Lab A's cohort, with coach_a assigned to it (again: an allowed POST of the coaches
+    form may have emptied the list)."""
+    from tenants.cohorts.models import CohortCoach
+
+    cohort_id = enrolled_cohort(need)
+    coach = need.world.users["coach_a"]
+    if db.session.get(CohortCoach, (cohort_id, coach.id)) is None:
+        db.session.add(CohortCoach(cohort_id=cohort_id, user_id=coach.id))
+        db.session.commit()
+    return cohort_id
+
+
 def tenant_in_a_cohort(need: Need) -> str:
     enrolled_cohort(need)
     return need.world.tenant(need.tenant).slug
@@ -365,6 +381,7 @@ ARGUMENTS: dict[str, Callable[[Need], object]] = {
     "person_id": fresh_person,
     "upload_id": fresh_unit_import,
     "job_id": lambda need: f"t0-no-such-job-{need.next()}",
+    "cohort_id": coached_cohort,
 }
 
 
@@ -477,6 +494,14 @@ ROLE_MATRIX: dict[str, Route] = {
     "onboarding.activate": GET_POST(LAN_ADMINS, also={"redirect"}, why=ACTIVE_LAB),
     "onboarding.retry_activation": POST(LAN_ADMINS),
     "onboarding.lifecycle": GET_POST(LAN_ADMINS),
+    # LAN's cohorts (issue 9): administrators manage, assigned coaches read.
+    "cohorts.index": GET(LAN_STAFF, why="a coach sees only the cohorts he is assigned to"),
+    "cohorts.show": GET(COHORT_READERS),
+    "cohorts.dashboard": GET(COHORT_READERS),
+    "cohorts.new": GET_POST(LAN_ADMINS),
+    "cohorts.edit": GET_POST(LAN_ADMINS),
+    "cohorts.coaches": GET_POST(LAN_ADMINS),
+    "cohorts.enrol": GET_POST(LAN_ADMINS),
     "members.lan_index": GET(LAN_ADMINS),
     "members.lan_invite": POST(LAN_ADMINS),
     "members.lan_assign_coach": POST(LAN_ADMINS),

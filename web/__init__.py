@@ -14,6 +14,7 @@ from web import (
     account,
     audit,
     auth,
+    cohorts,
     errors,
     files,
     hardening,
@@ -33,7 +34,7 @@ from web.extensions import CSP, csrf, limiter, login_manager
 
 # Every blueprint, in one place: a feature's pages exist because they are listed here.
 BLUEPRINTS = (public.bp, auth.bp, account.bp, files.bp, i18n.bp, lan.bp, onboarding.bp,
-              members.bp, audit.bp, lab.bp, units.bp, ops.bp)
+              members.bp, audit.bp, lab.bp, units.bp, cohorts.bp, ops.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -78,6 +79,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     errors.init_app(app)
     labels.init_app(app)
     audit_labels.init_app(app)
+    cohorts.freshness.init_app(app)  # a lab's writes queue the recount of LAN's summary
     for blueprint in BLUEPRINTS:
         app.register_blueprint(blueprint)
     ops.init_app(app)  # /healthz, /readyz, /metrics in front of everything above

@@ -117,9 +117,13 @@ def set_coaches(session: Session, cohort: Cohort, user_ids: list[int], *,
                     ip=ip, coaches=", ".join(sorted(u.name for u in coaches)) or None)
 
 
-def agreement_problem(session: Session, tenant: Tenant, on: date) -> str | None:
-    """Why `tenant` may not be enrolled on `on` (no signed MoU and PKS in force), or None."""
-    agreements = agreements_of(session, tenant.id)
+def agreement_problem(session: Session, tenant: Tenant, on: date,
+                      agreements: dict | None = None) -> str | None:
+    """Why `tenant` may not be enrolled on `on` (no signed MoU and PKS in force), or None.
+    `agreements` (kind -> the current one, as `agreements_of` gives) saves the query when a
+    page asks for many tenants at once."""
+    if agreements is None:
+        agreements = agreements_of(session, tenant.id)
     for kind, label in (("mou", "MoU"), ("pks", "PKS")):
         agreement = agreements.get(kind)
         if agreement is None:
@@ -147,6 +151,29 @@ def enroll(session: Session, cohort: Cohort, tenant: Tenant, *, actor_id: int | 
     record_platform(session, "cohort.enrolled", actor_id=actor_id, tenant_id=tenant.id,
                     target=cohort.name, ip=ip)
     return enrolment
+
+
+def enroll_all(session: Session, cohort: Cohort, tenant_ids: list[int | None], *,
+               actor_id: int | None, ip: str | None = None) -> list[Enrolment]:
+    """Enroll every chosen tenant, or none: the first refusal names the lab and says why."""
+    if not tenant_ids:
+        raise Refused(_("Choose at least one lab."), "tenant_id")
+    found = {t.id: t for t in session.scalars(
+        sa.select(Tenant).where(Tenant.id.in_([i for i in tenant_ids if i is not None]))
+        .with_for_update(of=Tenant))}
+    enrolments = []
+    for tenant_id in tenant_ids:
+        tenant = found.get(tenant_id)
+        if tenant is None:
+            raise Refused(_("Choose labs from the list."), "tenant_id")
+        try:
+            enrolments.append(enroll(session, cohort, tenant, actor_id=actor_id, ip=ip))
+        except Refused as refusal:
+            if tenant.name in refusal.message:
+                raise
+            raise Refused(_("%(lab)s: %(reason)s", lab=tenant.name, reason=refusal.message),
+                          refusal.field) from refusal
+    return enrolments
 
 
 def effective_windows(session: Session, cohort: Cohort) -> list[Window]:

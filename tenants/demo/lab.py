@@ -5,8 +5,8 @@ coaching, launches and the regulation that lists the innovations.
 Ideas go through the idea operations (create, update, move through the gates). The parts
 whose operations are still being built (plans, coaching, commitments, launches,
 regulations, the RPJMD) are written here row by row as those operations write them: the
-row itself, the idea's history entry and the lab's audit entry. The cohort summary is
-refreshed once at the end.
+row itself, the idea's history entry and the lab's audit entry. LAN's summary of the lab
+is counted by the loader once every lab is built.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ import io
 import random
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -48,7 +46,6 @@ from tenants.lab.models import (
     RpjmdPriority,
 )
 from tenants.lab.operations import ideas as idea_ops
-from tenants.lab.summary import refresh
 from tenants.registry import Tenant
 from tenants.storage import storage, tenant_key
 from tenants.units.models import Person, Unit, UnitKind
@@ -104,21 +101,9 @@ class Lab:
             else Regulation.PERBUP
 
 
-@contextmanager
-def summary_deferred() -> Iterator[None]:
-    """The idea operations recount the cohort summary after every change; a load of
-    hundreds of changes in one transaction recounts it once, at the end."""
-    recount = idea_ops.refresh
-    idea_ops.refresh = lambda session, cohort_id: None
-    try:
-        yield
-    finally:
-        idea_ops.refresh = recount
-
-
 def build(lab: Lab) -> None:
     """Everything of the lab, in the order it happened."""
-    with backdating(lab.session, lab.clock), summary_deferred():
+    with backdating(lab.session, lab.clock):
         _units(lab)
         _people(lab)
         _rpjmd(lab)
@@ -130,7 +115,6 @@ def build(lab: Lab) -> None:
         if lab.region.stage == Stage.DISPLAY:
             _display(lab, ideas)
     _settle_times(lab.session)
-    refresh(lab.session, lab.cohort.id)
 
 
 # --- Units and people ---------------------------------------------------------------------

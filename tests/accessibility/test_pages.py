@@ -91,6 +91,7 @@ def tour(world):
     reset, reset_raw = Token.issue(Token.RESET, world.users["innovator_a"], timedelta(hours=1))
     db.session.add(reset)
     db.session.commit()
+    cohort = _cohort(world)
 
     lab = f"/{a.slug}"
     return {
@@ -106,7 +107,9 @@ def tour(world):
         "bappeda_a": [("lab-home", f"{lab}/"), ("members", f"{lab}/people/"),
                       ("lab-audit", f"{lab}/audit"), ("account", "/account/"),
                       ("my-labs", "/account/labs")],
-        "coach_a": [("lan-dashboard-coach", "/lan/"), ("tenant-coach", f"/lan/tenants/{a.id}")],
+        "coach_a": [("lan-dashboard-coach", "/lan/"), ("tenant-coach", f"/lan/tenants/{a.id}"),
+                    ("cohorts-coach", "/lan/cohorts/"),
+                    ("cohort-dashboard-coach", f"/lan/cohorts/{cohort}/dashboard")],
         "lan_admin": [
             ("lan-dashboard", "/lan/"), ("regions", "/lan/regions"),
             ("regions-search", "/lan/regions?q=probolinggo"),
@@ -126,8 +129,33 @@ def tour(world):
             ("lan-people", "/lan/people/"), ("lan-audit", "/lan/audit"),
             ("lan-jobs", "/lan/jobs/"),
             ("lan-lab-home", f"{lab}/"), ("lan-my-labs", "/account/labs"),
+            ("cohorts", "/lan/cohorts/"), ("cohort", f"/lan/cohorts/{cohort}"),
+            ("cohort-dashboard", f"/lan/cohorts/{cohort}/dashboard?sort=-ideas"),
+            ("cohort-new", "/lan/cohorts/new"), ("cohort-refused", "refused-cohort"),
+            ("cohort-edit", f"/lan/cohorts/{cohort}/edit"),
+            ("cohort-coaches", f"/lan/cohorts/{cohort}/coaches"),
+            ("cohort-enrol", f"/lan/cohorts/{cohort}/enrol"),
         ],
     }
+
+
+def _cohort(world) -> int:
+    """A cohort coached by coach_a with lab A enrolled and counted."""
+    from lab.idea_helpers import enrol
+
+    from tenants.cohorts import summaries
+    from tenants.cohorts.models import CohortCoach
+    from tenants.db import utcnow
+
+    cohort = enrol(world.a, world.b)
+    db.session.add(CohortCoach(cohort_id=cohort.id, user_id=world.users["coach_a"].id))
+    summaries.write(db.session, cohort_id=cohort.id, tenant_id=world.a.id, values=dict(
+        ideas=74, by_stage={"drum_up": 0, "diagnose": 0, "design": 10, "deliver": 60,
+                            "display": 4},
+        milestones=296, late_milestones=18, units=74, units_without_ideas=3,
+        current_stage="deliver", last_activity_at=utcnow()), counted_at=utcnow())
+    db.session.commit()
+    return cohort.id
 
 
 def _context(browser, live_server, width: int):
@@ -153,6 +181,12 @@ def _visit(page, path: str) -> None:
         page.fill("[name=valid_from]", "2030-01-01")
         page.fill("[name=valid_until]", "2020-01-01")
         page.click("form.agreement-form button[type=submit]")
+        page.wait_for_selector(".field-error")
+    elif path == "refused-cohort":  # a new cohort whose deliver stage leaves a gap
+        page.goto("/lan/cohorts/new")
+        page.fill("[name=name]", "Angkatan Uji")
+        page.fill("[name='deliver-starts_on']", "2020-01-01")
+        page.click("main form button[type=submit]")
         page.wait_for_selector(".field-error")
     else:
         page.goto(path)
@@ -204,6 +238,7 @@ def test_the_tour_reaches_each_kind_of_page(tour):
                  "/account/labs", "/people/", "/audit", "/lan/", "/lan/regions",
                  "/lan/onboarding/", "/mou", "/pks", "/admin", "/activate", "/settings",
                  "/suspend", "/archive", "/reactivate", "/lan/people/", "/lan/audit", "/lan/jobs/",
+                 "/lan/cohorts/", "/dashboard", "/coaches", "/enrol", "refused-cohort",
                  "/no-such-page"):
         assert area in paths, area
 

@@ -279,6 +279,22 @@ def test_every_demo_sign_in_works(app, demo):
             assert client.get(f"/{slug}/").status_code == 200
 
 
+def test_lans_cohort_dashboard_shows_the_demo_labs(app, demo, session):
+    """The loader counts its labs: the deliver cohort's dashboard is filled from the start."""
+    tenant = _tenant("35.13")
+    cohort_id = session.scalar(sa.select(Enrolment.cohort_id).where(
+        Enrolment.tenant_id == tenant.id))
+    client = app.test_client()
+    _sign_in(client, "admin@lan.example")
+    page = client.get(f"/lan/cohorts/{cohort_id}/dashboard?sort=-ideas")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Kabupaten Probolinggo" in html and "Kabupaten Tuban" in html
+    assert ">118<" in html and ">74<" in html  # Tuban's and Probolinggo's ideas
+    assert html.index("Kabupaten Tuban") < html.index("Kabupaten Probolinggo")
+    assert "Belum dihitung" not in html and "Not counted yet" not in html  # all counted
+
+
 def _snapshot(engine: sa.Engine) -> dict:
     """Row counts of every table of every schema, and the stored files."""
     out = {}

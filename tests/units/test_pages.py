@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from fixtures.app import PASSWORD
+from jobs.cohorts import refresh_lab_summary
 from tenants.accounts.models import Invitation, Membership, Role
 from tenants.cohorts.models import Cohort, Enrolment, LabSummary
 from tenants.db import db
@@ -190,7 +191,7 @@ def test_retiring_and_bringing_back_through_the_pages(client, world):
     assert "Puskesmas Kraksaan is not retired." in text(again)
 
 
-def test_unit_changes_recount_lans_summary_of_the_lab(client, world):
+def test_unit_changes_recount_lans_summary_of_the_lab(client, world, run_job):
     cohort = Cohort(name="Laboratorium Inovasi 2026 — Angkatan I", year=2026)
     db.session.add(cohort)
     db.session.flush()
@@ -200,6 +201,7 @@ def test_unit_changes_recount_lans_summary_of_the_lab(client, world):
     sign_in(client, world, "bappeda_a")
 
     def summary():
+        run_job(refresh_lab_summary, world.a.id)  # queued by the request (tests/cohorts)
         db.session.expire_all()
         row = db.session.get(LabSummary, (cohort_id, world.a.id))
         return (row.units, row.units_without_ideas) if row else None

@@ -91,6 +91,11 @@ ACTIONS = {
     "units.imported": _l("Units imported from a file"),
     "units.person_added": _l("Person added to a unit"),
     "units.person_changed": _l("Person of a unit changed"),
+    # LAN's cohorts.
+    "cohort.created": _l("Cohort created"),
+    "cohort.changed": _l("Cohort changed"),
+    "cohort.coaches_set": _l("Coaches of a cohort set"),
+    "cohort.enrolled": _l("Lab enrolled in a cohort"),
 }
 
 
@@ -126,6 +131,8 @@ SENTENCES = {
     "ideas": _l("Innovations: %(value)s."),
     "added": _l("Innovations added: %(value)s."),
     "revises": _l("Revises number %(value)s."),
+    "year": _l("Year %(value)s."),
+    "coaches": _l("Coaches: %(value)s."),
 }
 HIDDEN = {"invitation_id", "schema", "unit_id", "size"}  # size is told with the document
 

@@ -18,11 +18,11 @@ from tenants.cohorts.operations import (
     Window,
     current_stage,
     effective_windows,
+    shift_stages,
     tenant_today,
     windows_of,
 )
 from tenants.db import db
-from tenants.lab.operations import stages as operations
 from tenants.labels import STAGE
 from tenants.refusal import Refused
 from web.access import roles_required
@@ -92,8 +92,8 @@ def index():
         windows = [Window(s, form[s.value].starts_on.data, form[s.value].ends_on.data,
                           form[s.value].deliverable_due.data) for s in STAGES]
         try:
-            operations.shift(db.session, cohort, windows, actor_id=current_user.id,
-                             ip=request.remote_addr)
+            shift_stages(db.session, cohort, windows, actor_id=current_user.id,
+                         ip=request.remote_addr)
         except Refused as refusal:
             db.session.rollback()
             error = _place(form, refusal)

@@ -30,9 +30,7 @@ from flask_login import login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from tenants.accounts.models import Role
-from tenants.cohorts.models import Enrolment
 from tenants.db import db
-from tenants.lab.summary import refresh
 from tenants.sheets import MAX_BYTES, SheetError
 from tenants.storage import content_disposition, safe_filename
 from tenants.units import imports
@@ -74,19 +72,14 @@ def _manages() -> bool:
     return bool(g.tenant_roles & set(MANAGERS))
 
 
-def _attempt(operation, *args, form=None, recount: bool = False, **kwargs):
-    """`web.forms.attempt` that also hands back what the operation returned; with `recount`,
-    LAN's summary rows of this lab are recounted in the same transaction (they count the
-    lab's units and its units without ideas)."""
+def _attempt(operation, *args, form=None, **kwargs):
+    """`web.forms.attempt` that also hands back what the operation returned. (LAN's summary
+    of the lab, which counts its units, is recounted after the commit: web.cohorts.freshness.)"""
     outcome = []
 
     @wraps(operation)
     def run(session, *args, **kwargs):
         outcome.append(operation(session, *args, **kwargs))
-        if recount:
-            for cohort_id in session.scalars(sa.select(Enrolment.cohort_id).where(
-                    Enrolment.tenant_id == g.tenant.id)).all():
-                refresh(session, cohort_id)
 
     done, error = attempt(run, *args, form=form, **kwargs)
     return done, error, (outcome[0] if outcome else None)
@@ -119,7 +112,7 @@ def add():
     form = UnitForm()
     error = None
     if form.validate_on_submit():
-        done, error, unit = _attempt(add_unit, form=form, recount=True, name=form.name.data,
+        done, error, unit = _attempt(add_unit, form=form, name=form.name.data,
                                      kind=form.kind.data, short_name=form.short_name.data)
         if done:
             flash(_("%(name)s is added.", name=unit.name), "success")
@@ -175,8 +168,7 @@ def merge(unit_id: int):
     form.into_id.choices = [(None, "—")] + [(u.id, u.name) for u in targets]
     error = None
     if form.validate_on_submit():
-        done, error, merged = _attempt(merge_units, unit, form.into_id.data, form=form,
-                                       recount=True)
+        done, error, merged = _attempt(merge_units, unit, form.into_id.data, form=form)
         if done:
             flash(_("%(name)s is merged into %(other)s: its people, ideas and innovators are "
                     "there now.", name=unit.name, other=merged.into.name), "success")
@@ -198,7 +190,7 @@ def retire(unit_id: int):
         flash(_("%(name)s is already retired.", name=unit.name), "info")
         return redirect(url_for(".unit", unit_id=unit.id))
     if form.validate_on_submit():
-        done, _error, _result = _attempt(retire_unit, unit, recount=True)
+        done, _error, _result = _attempt(retire_unit, unit)
         if done:
             flash(_("%(name)s is retired. Its history is kept; it takes no new ideas.",
                     name=unit.name), "success")
@@ -213,7 +205,7 @@ def restore(unit_id: int):
     unit = _unit_or_404(unit_id, lock=True)
     form = ConfirmForm()
     if form.validate_on_submit():
-        done, _error, _result = _attempt(restore_unit, unit, recount=True)
+        done, _error, _result = _attempt(restore_unit, unit)
         if done:
             flash(_("%(name)s is back among the lab's units.", name=unit.name), "success")
     return redirect(url_for(".unit", unit_id=unit.id))
@@ -329,7 +321,7 @@ def import_preview(upload_id: str):
         form = ConfirmImportForm()
         if form.validate_on_submit():
             done, error, plan = _attempt(imports.import_units, rows,
-                                         digest=form.digest.data or "", recount=True)
+                                         digest=form.digest.data or "")
             if done:
                 imports.forget(g.tenant.id, upload_id)
                 flash(_("The import is done: %(created)s, %(changed)s.",

@@ -17,7 +17,6 @@ from tenants.audit.operations import record_lab
 from tenants.db import utcnow
 from tenants.lab.models import Comment, Idea, IdeaEvent, Milestone
 from tenants.lab.queries.ideas import readers
-from tenants.lab.summary import refresh
 from tenants.refusal import Refused
 
 BODY_MAX = 5000
@@ -90,7 +89,6 @@ def add(session: Session, idea: Idea, *, body: str, parent_id: int | None = None
                           detail={"comment_id": comment.id}))
     record_lab(session, "comment.replied" if parent else "comment.added", actor_id=actor_id,
                target=_name(idea), ip=ip)
-    refresh(session, idea.cohort_id)
     return comment
 
 

@@ -24,7 +24,6 @@ from tenants.lab.models import Commitment, Idea, IdeaEvent, Launch, Regulation
 from tenants.lab.models.events import launch_idea
 from tenants.lab.operations.ideas import launched
 from tenants.lab.queries.events import LAUNCHABLE, revised_by
-from tenants.lab.summary import refresh
 from tenants.labels import STAGE
 from tenants.onboarding.operations import Document
 from tenants.refusal import Refused
@@ -185,7 +184,6 @@ def record_launch(session: Session, *, cohort_id: int, held_on: date | None, pla
     _mark_launched(launch, ideas, actor_id)
     record_lab(session, "launch.recorded", actor_id=actor_id, target=title, ip=ip,
                held_on=held_on.isoformat(), place=place, ideas=len(ideas))
-    refresh(session, cohort_id)
     return launch
 
 
@@ -209,7 +207,6 @@ def change_launch(session: Session, launch: Launch, *, held_on: date | None, pla
     _mark_launched(launch, added, actor_id)
     record_lab(session, "launch.changed", actor_id=actor_id, target=title, ip=ip,
                held_on=held_on.isoformat(), place=place, added=len(added) or None)
-    refresh(session, launch.cohort_id)
     return added
 
 

@@ -14,7 +14,6 @@ from tenants.cohorts.models import Stage
 from tenants.db import utcnow
 from tenants.lab import gates, profile
 from tenants.lab.models import Idea, IdeaEvent, Milestone, RpjmdIndicator, RpjmdPriority
-from tenants.lab.summary import refresh
 from tenants.labels import STAGE
 from tenants.refusal import Refused
 from tenants.units.models import Person, Unit
@@ -92,7 +91,6 @@ def create(session: Session, *, cohort_id: int, values: dict, innovator_ids: lis
     session.flush()
     idea.events.append(IdeaEvent(actor_id=actor_id, action="created", to_stage=idea.stage))
     record_lab(session, "idea.created", actor_id=actor_id, target=_name(idea), ip=ip)
-    refresh(session, cohort_id)
     return idea
 
 
@@ -126,7 +124,6 @@ def update(session: Session, idea: Idea, *, version: int, values: dict,
         raise StaleIdea(session.get(Idea, idea.id)) from exc
     record_lab(session, "idea.edited", actor_id=actor_id, target=_name(idea), ip=ip,
                fields=", ".join(changed))
-    refresh(session, idea.cohort_id)
     return changed
 
 
@@ -168,7 +165,6 @@ def move(session: Session, idea: Idea, to: Stage, *, actor_id: int | None,
                                  to_stage=to, reason=reason))
     record_lab(session, f"idea.{action}", actor_id=actor_id, target=_name(idea), ip=ip,
                from_stage=str(current), to_stage=str(to), reason=reason)
-    refresh(session, idea.cohort_id)
 
 
 def _people(session: Session, ids: list[int]) -> list[Person]:

@@ -1,8 +1,8 @@
 """Action plans (rencana aksi): an idea's milestones, each with its owner, its dates and its
 status, kept in order, and the progress notes written on them.
 
-Every change is recorded in the idea's history and the lab's audit log, and keeps the
-cohort summary current (late milestones are counted there). A milestone is late when its
+Every change is recorded in the idea's history and the lab's audit log (LAN's summary counts
+late milestones after the commit, and daily). A milestone is late when its
 due date has passed in the lab's time zone and it is not done: computed, never stored.
 """
 
@@ -18,7 +18,6 @@ from tenants.audit.operations import record_lab
 from tenants.cohorts.operations import tenant_today
 from tenants.db import utcnow
 from tenants.lab.models import Idea, IdeaEvent, Milestone, MilestoneNote
-from tenants.lab.summary import refresh
 from tenants.refusal import Refused
 from tenants.units.models import Person
 
@@ -32,7 +31,6 @@ def _record(session: Session, idea: Idea, action: str, *, actor_id: int | None,
                           detail={"milestone": milestone.title, **detail}))
     record_lab(session, f"plan.{action}", actor_id=actor_id, target=_idea_name(idea), ip=ip,
                milestone=milestone.title, **detail)
-    refresh(session, idea.cohort_id)
 
 
 def _idea_name(idea: Idea) -> str:
