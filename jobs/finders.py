@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jobs import onboarding, outbox
+from jobs import onboarding, outbox, reminders
 
 FINDERS: tuple[Callable[[], int], ...] = (
     outbox.owed_mail,                # emails whose job Redis lost
     onboarding.resume_activations,   # tenants left in provisioning
+    reminders.due_reminders,         # deadline reminders, at each tenant's local hour
 )

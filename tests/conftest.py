@@ -134,7 +134,7 @@ def app(settings):
 
 
 PLATFORM_TABLES = ("tenant_event", "membership", "token", "invitation", "agreement",
-                   "audit_entry", "ledger_entry", "tenant", "account")
+                   "audit_entry", "ledger_entry", "agreement_reminder", "tenant", "account")
 
 
 def reset_database(engine: sa.Engine) -> None:
