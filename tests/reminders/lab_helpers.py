@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import sqlalchemy as sa
 from accounts_world import add_user
 
 from tenants.accounts.models import Role
@@ -34,9 +35,11 @@ def lab_with_milestones(tenant: Tenant, cohort: Cohort, owners: list[tuple[str, 
     """One idea with a milestone per owner (name, email), all due on `due_on`."""
     account_ids = account_ids or {}
     with tenant_session(tenant.ref()) as session:
-        unit = Unit(name="Dinas Kesehatan", kind="opd")
-        session.add(unit)
-        session.flush()
+        unit = session.scalar(sa.select(Unit).where(Unit.name == "Dinas Kesehatan"))
+        if unit is None:
+            unit = Unit(name="Dinas Kesehatan", kind="opd")
+            session.add(unit)
+            session.flush()
         idea = Idea(cohort_id=cohort.id, unit_id=unit.id, title="Inovasi Layanan Online Aja",
                     acronym="Inol Aja", problem="Antrean panjang", root_causes="Manual")
         session.add(idea)
