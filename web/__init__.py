@@ -24,6 +24,7 @@ from web import (
     members,
     onboarding,
     public,
+    reminders,
     tenancy,
     units,
 )
@@ -32,7 +33,7 @@ from web.extensions import CSP, csrf, limiter, login_manager
 
 # Every blueprint, in one place: a feature's pages exist because they are listed here.
 BLUEPRINTS = (public.bp, auth.bp, account.bp, files.bp, i18n.bp, lan.bp, onboarding.bp,
-              members.bp, audit.bp, lab.bp, units.bp)
+              members.bp, audit.bp, lab.bp, units.bp, reminders.bp, reminders.lan_bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
