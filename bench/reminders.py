@@ -235,8 +235,10 @@ def main() -> int:
         smtp.stop()
         redis.terminate()
         redis.wait(timeout=10)
-        db.session.remove()
-        db.engine.dispose() if "app" in locals() else None
+        if "app" in locals():
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
         with admin.connect() as conn:
             conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{DATABASE}" WITH (FORCE)')
         shutil.rmtree(workdir, ignore_errors=True)

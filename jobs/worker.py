@@ -25,6 +25,25 @@ def worker_app() -> Flask:
     return _app
 
 
+def warm(app: Flask) -> None:
+    """Configure the ORM's mappers, compile the mail templates and read the catalogs once,
+    in the worker itself, so that each forked work horse inherits them instead of doing it
+    again for every job."""
+    from flask_babel import force_locale, gettext
+    from sqlalchemy.orm import configure_mappers
+
+    import tenants.models  # noqa: F401 - every mapper, configured before the fork
+    from tenants.config import LOCALES
+
+    configure_mappers()
+    with app.test_request_context():
+        for name in app.jinja_env.list_templates(filter_func=lambda n: n.startswith("mail/")):
+            app.jinja_env.get_template(name)
+        for locale in LOCALES:
+            with force_locale(locale):
+                gettext("Labinov reminders")
+
+
 class AppJob(Job):
     def perform(self):
         app = worker_app()
@@ -40,5 +59,6 @@ class AppJob(Job):
 def run_worker(queues: list[str], redis_url: str, burst: bool = False) -> bool:
     from redis import Redis
 
+    warm(worker_app())  # built once here, so that each forked work horse inherits it
     worker = Worker(queues, connection=Redis.from_url(redis_url), job_class=AppJob)
     return worker.work(burst=burst, with_scheduler=True)
