@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import smtplib
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from redis.exceptions import RedisError
 from rq import Retry
+from rq.job import JobStatus
 
 from jobs import queues
 from jobs.mail import compose, send
@@ -36,6 +37,11 @@ log = logging.getLogger(__name__)
 # Temporary SMTP failures come back after these pauses; after the last, the next
 # dispatcher round queues the batch again (until MAX_ATTEMPTS).
 SEND_RETRY: Retry | None = Retry(max=3, interval=[30, 120, 600])
+
+
+# A started job whose worker has not beaten for this long is taken for dead (RQ's horses
+# beat every 30 s or so while a job runs).
+ABANDONED_AFTER = timedelta(seconds=120)
 
 
 class TemporaryFailure(RuntimeError):
@@ -96,12 +102,26 @@ def due_reminders(now: datetime | None = None) -> int:
     return enqueued + _enqueue_all(None, batches)
 
 
+def _abandoned(job) -> bool:
+    """A job that says it runs but whose worker stopped beating (killed mid-batch)."""
+    if job.get_status(refresh=False) != JobStatus.STARTED:
+        return False
+    beat = job.last_heartbeat or job.started_at
+    return beat is None or utcnow() - beat.replace(tzinfo=UTC) > ABANDONED_AFTER
+
+
 def _enqueue_all(tenant_id: int | None, batches: list[Batch]) -> int:
     enqueued = 0
     for batch in batches:
         try:
             key = batch_job_key(batch)
-            if queues.pending_job(tenant_job_id(tenant_id, key)) is None:
+            job = queues.pending_job(tenant_job_id(tenant_id, key))
+            if job is not None and _abandoned(job):
+                # Its rows are still pending, so it sent nothing it did not mark; a copy
+                # that is in fact alive holds their row locks, and the new one skips them.
+                job.delete()
+                job = None
+            if job is None:
                 enqueue_batch(tenant_id, batch)
                 enqueued += 1
         except RedisError:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import threading
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -200,3 +201,67 @@ def test_smtp_down_for_two_rounds_then_up_delivers_once(lab, mailbox, service_en
     assert len(by_recipient(mailbox.wait_for(2))) == 2
     assert {r.status for r in rows_of(lab)} == {"sent"}
     assert due_reminders() == 0
+
+
+class Slow(Mailbox):
+    """An SMTP server that takes its time over each recipient (so a kill lands mid-batch)."""
+
+    def __init__(self, port: int):
+        super().__init__(port)
+        self.fourth = threading.Event()  # set while the fourth message is being sent
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        import asyncio
+
+        if len(self.messages) >= 3:
+            self.fourth.set()
+        await asyncio.sleep(0.3)
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(ctx, make_tenant, fresh_redis,
+                                                             mailbox, service_env,
+                                                             monkeypatch, tmp_path):
+    import os
+    import signal
+    import time
+
+    from aiosmtpd.controller import Controller
+
+    tenant = make_tenant("35.13")
+    send_at_any_hour(tenant)
+    cohort = enrol(tenant, "Angkatan I")
+    owners = [(f"Pemilik {n}", f"pemilik{n}@dinkes.example") for n in range(12)]
+    lab_with_milestones(tenant, cohort, owners, today_in(tenant.timezone) + timedelta(days=3))
+    assert due_reminders() == 12
+
+    slow = Slow(free_port())
+    controller = Controller(slow, hostname="127.0.0.1", port=slow.port)
+    controller.start()
+    log = (tmp_path / "worker.log").open("wb")
+    worker = subprocess.Popen([str(LABINOV), "worker", "mail"], cwd=ROOT, stdout=log,
+                              stderr=subprocess.STDOUT, start_new_session=True,
+                              env={**service_env, "SMTP_URL": f"smtp://127.0.0.1:{slow.port}"})
+    try:
+        assert slow.fourth.wait(timeout=60)
+    finally:
+        # The work horse (RQ forks one per job, in a session of its own), then the worker.
+        children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text()
+        for pid in [*map(int, children.split()), worker.pid]:
+            os.kill(pid, signal.SIGKILL)
+        worker.wait(timeout=10)
+        log.close()
+        time.sleep(0.5)
+        controller.stop()
+    first = by_recipient(slow.messages)
+    assert len(first) == 3
+
+    monkeypatch.setattr(reminder_jobs, "ABANDONED_AFTER", timedelta(0))
+    # The batches still queued stay queued; the one killed mid-job is queued again.
+    assert due_reminders() == 1
+    burst(service_env)
+    second = by_recipient(mailbox.wait_for(12 - len(first)))
+    assert not set(first) & set(second)          # nobody twice
+    assert set(first) | set(second) == {email for _n, email in owners}  # nobody missed
+    assert {r.status for r in rows_of(tenant)} == {"sent"}
