@@ -11,7 +11,8 @@ overdue) falls today, owned by 20 people each; then times
 
   - the dispatcher's finder (`jobs.reminders.due_reminders`): claim every reminder in each
     tenant's ledger and enqueue one digest job per person, and a second round (nothing new);
-  - `labinov worker --burst mail` sending the first --emails digests, one email each.
+  - one `labinov worker --burst mail` sending --emails digests, one email each, forking a
+    work horse per job (RQ's default), then the same with `--no-fork`.
 
 Prints each figure beside its target and drops the database at the end.
 """
@@ -32,6 +33,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from rq.job import Job
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -107,12 +109,17 @@ class Counter:
     """An aiosmtpd handler that only counts."""
 
     def __init__(self):
-        self.count = 0
         self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        self.count, self.first, self.last = 0, None, None
 
     async def handle_DATA(self, server, session, envelope):
         with self.lock:
             self.count += 1
+            self.last = time.perf_counter()
+            self.first = self.first or self.last
         return "250 OK"
 
 
@@ -211,25 +218,35 @@ def main() -> int:
             second = time.perf_counter() - started
             report.add(f"  the next round (nothing new; {again} queued)", f"{second:.1f} s")
 
-            # One worker, the first --emails digests: drop the rest of the queue.
-            mail = queue(MAIL)
-            ids = mail.get_job_ids()
-            for job_id in ids[args.emails:]:
-                mail.remove(job_id)
-            sending = len(mail)
         env = {**os.environ, "DATABASE_URL": database_url, "REDIS_URL": settings.redis_url,
                "SMTP_URL": settings.smtp_url, "SECRET_KEY": settings.secret_key,
                "LABINOV_ENV": "development"}
         labinov = str(Path(sys.executable).with_name("labinov"))
-        started = time.perf_counter()
-        subprocess.run([labinov, "worker", "--burst", MAIL], env=env, cwd=ROOT, check=True,
-                       capture_output=True)
-        spent = time.perf_counter() - started
-        rate = counter.count / spent
-        report.add(f"one worker, {sending} digests to a local SMTP server "
-                   f"({counter.count} received in {spent:.1f} s)", f"{rate:.0f} emails/s",
-                   ">= 100 emails/s", rate >= 100)
-        report.figure("worker_send_rate", rate, "emails/s", ">= 100")
+        rates = {}
+        for options, label in (([], "forking a work horse per job"),
+                               (["--no-fork"], "--no-fork")):
+            with app.app_context():
+                due_reminders(now)  # whatever is still pending is queued again
+                mail = queue(MAIL)
+                for job in Job.fetch_many(mail.get_job_ids()[args.emails:],
+                                          connection=mail.connection):
+                    if job is not None:  # one worker, --emails jobs; the rest wait
+                        job.delete()
+                sending = len(mail)
+            counter.reset()
+            started = time.perf_counter()
+            subprocess.run([labinov, "worker", "--burst", *options, MAIL], env=env, cwd=ROOT,
+                           check=True, capture_output=True)
+            spent = time.perf_counter() - started
+            received = counter.count
+            # From the first message to the last: the worker's start-up is not sending.
+            rates[label] = (received - 1) / (counter.last - counter.first)
+            report.add(f"one worker ({label}), {sending} digests to a local SMTP server "
+                       f"({received} received; {spent:.1f} s with the worker's start-up)",
+                       f"{rates[label]:.0f} emails/s", ">= 100 emails/s", rates[label] >= 100)
+        report.figure("worker_send_rate_forking", rates["forking a work horse per job"],
+                      "emails/s", ">= 100")
+        report.figure("worker_send_rate", rates["--no-fork"], "emails/s", ">= 100")
         ok = report.print()
     finally:
         smtp.stop()

@@ -174,7 +174,7 @@ def _run_batch(model, batch: Batch, *, tenant_id, lab, timezone, slug) -> str:
     outcomes = []
     while True:
         rows = operations.lock_batch(session, model, batch)
-        rows = operations.drop_done(session, tenant_id if slug else None, rows)
+        rows = operations.drop_done(session, rows)
         if not rows:
             session.commit()
             return ", ".join(outcomes) or "nothing to send"

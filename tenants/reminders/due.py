@@ -123,7 +123,20 @@ def tenant_items(session: Session, tenant_id: int, slug: str, dates: set[date]
             *milestones_due(session, slug, dates)]
 
 
-def is_open(session: Session, tenant_id: int, item_key: str) -> bool:
+def open_items(session: Session, keys: set[str]) -> set[str]:
+    """Those of `keys` whose item is still to be done (one query for the milestones)."""
+    milestones = {int(k.partition(":")[2]) for k in keys
+                  if k.startswith(Category.MILESTONE + ":")}
+    found = set()
+    if milestones:
+        found = {f"{Category.MILESTONE}:{i}" for i in session.scalars(
+            sa.select(Milestone.id).where(Milestone.id.in_(milestones),
+                                          Milestone.status != Milestone.DONE))}
+    return found | {k for k in keys if not k.startswith(Category.MILESTONE + ":")
+                    and is_open(session, k)}
+
+
+def is_open(session: Session, item_key: str) -> bool:
     """Whether the item is still to be done (its reminders stop once it is)."""
     kind, _, rest = item_key.partition(":")
     if kind == Category.MILESTONE:

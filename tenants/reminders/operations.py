@@ -311,11 +311,12 @@ def lock_batch(session: Session, model, batch: Batch) -> list:
         .with_for_update(skip_locked=True)).all()
 
 
-def drop_done(session: Session, tenant_id: int | None, rows: list) -> list:
+def drop_done(session: Session, rows: list) -> list:
     """Mark the rows whose item is done as skipped; the rest."""
+    open_keys = due.open_items(session, {row.item_key for row in rows})
     keep = []
     for row in rows:
-        if due.is_open(session, tenant_id, row.item_key):
+        if row.item_key in open_keys:
             keep.append(row)
         else:
             row.status, row.reason = Status.SKIPPED, Reason.DONE
