@@ -155,3 +155,15 @@ def test_lan_hears_of_agreements_running_out_and_reads_them_across_labs(
     assert world.a.name in page and world.b.name in page
     assert "MoU-A-1" not in text(client.get("/lan/reminders/", query_string={
         "since": (today + timedelta(days=1)).isoformat()}))
+
+
+def test_the_reminder_pages_are_reached_from_my_labs(client, world):
+    sign_in(client, world.users["bappeda_a"])
+    page = client.get("/account/labs").get_data(as_text=True)
+    assert f"/{world.a.slug}/reminders/preferences" in page
+    assert f"/{world.a.slug}/reminders/log" in page
+    client.post("/auth/sign-out")
+    sign_in(client, world.users["innovator_a"])
+    page = client.get("/account/labs").get_data(as_text=True)
+    assert f"/{world.a.slug}/reminders/preferences" in page
+    assert "/reminders/log" not in page
