@@ -29,7 +29,7 @@ def warm(app: Flask) -> None:
     """Configure the ORM's mappers, compile the mail templates and read the catalogs once,
     in the worker itself, so that each forked work horse inherits them instead of doing it
     again for every job."""
-    from flask_babel import force_locale, gettext
+    from flask_babel import force_locale, get_translations
     from sqlalchemy.orm import configure_mappers
 
     import tenants.models  # noqa: F401 - every mapper, configured before the fork
@@ -41,7 +41,7 @@ def warm(app: Flask) -> None:
             app.jinja_env.get_template(name)
         for locale in LOCALES:
             with force_locale(locale):
-                gettext("Labinov reminders")
+                get_translations()
 
 
 class AppJob(Job):
