@@ -265,3 +265,31 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(ctx, make_tenant, f
     assert not set(first) & set(second)          # nobody twice
     assert set(first) | set(second) == {email for _n, email in owners}  # nobody missed
     assert {r.status for r in rows_of(tenant)} == {"sent"}
+
+
+def test_each_tenant_gets_its_digest_at_its_own_seven_oclock(ctx, make_tenant, fresh_redis,
+                                                              mailbox, service_env):
+    """WIB, WITA and WIT labs with a milestone due 10 December: the 7-days-before digest
+    goes at 07:00 on each lab's clock (00:00, 23:00 and 22:00 UTC), not a minute before."""
+    from datetime import UTC, date, datetime
+
+    owners = {}
+    for code, who in (("35.13", "wib"), ("73.71", "wita"), ("81.71", "wit")):
+        tenant = make_tenant(code)
+        cohort = enrol(tenant, f"Angkatan {who}")
+        owners[who] = f"pemilik@{who}.example"
+        lab_with_milestones(tenant, cohort, [("Pemilik", owners[who])], date(2026, 12, 10))
+
+    def round_at(*when) -> set[str]:
+        due_reminders(datetime(*when, tzinfo=UTC))
+        burst(service_env)
+        return {m.rcpt_tos[0] for m in mailbox.messages}
+
+    assert round_at(2026, 12, 2, 16, 30) == set()          # WITA, WIT past midnight: claimed
+    assert round_at(2026, 12, 2, 21, 59) == set()          # 06:59 WIT
+    assert round_at(2026, 12, 2, 22, 0) == {owners["wit"]}
+    assert round_at(2026, 12, 2, 22, 59) == {owners["wit"]}
+    assert round_at(2026, 12, 2, 23, 0) == {owners["wit"], owners["wita"]}
+    assert round_at(2026, 12, 3, 0, 0) == set(owners.values())
+    assert round_at(2026, 12, 3, 6, 0) == set(owners.values())  # still one each
+    assert len(mailbox.messages) == 3
