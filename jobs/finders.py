@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from jobs import cohorts, onboarding, outbox
+from jobs import cohorts, onboarding, outbox, reminders
 
 FINDERS: tuple[Callable[[], int], ...] = (
     outbox.owed_mail,                # emails whose job Redis lost
     onboarding.resume_activations,   # tenants left in provisioning
     cohorts.stale_summaries,         # enrolled labs not counted since their midnight
+    reminders.due_reminders,         # deadline reminders, at each tenant's local hour
 )

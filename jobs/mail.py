@@ -13,6 +13,7 @@ SMTP_URL: `smtp://host:port` (plain), `smtp://host:port?starttls=1`, `smtps://ho
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import smtplib
 import ssl
@@ -73,17 +74,24 @@ def smtp_settings(url: str) -> SMTPSettings:
     )
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    # Loading the system's CA certificates takes tens of milliseconds: once per process,
+    # and only when the connection uses TLS.
+    return ssl.create_default_context()
+
+
 def send(message: EmailMessage, url: str | None = None) -> None:
     """Hand `message` to the SMTP server of SMTP_URL; raises if it is not accepted."""
     cfg = smtp_settings(url or settings_of(current_app).smtp_url)
-    context = ssl.create_default_context()
     if cfg.implicit_tls:
-        client = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=SMTP_TIMEOUT, context=context)
+        client = smtplib.SMTP_SSL(cfg.host, cfg.port, timeout=SMTP_TIMEOUT,
+                                  context=_tls_context())
     else:
         client = smtplib.SMTP(cfg.host, cfg.port, timeout=SMTP_TIMEOUT)
     with client:
         if cfg.starttls:
-            client.starttls(context=context)
+            client.starttls(context=_tls_context())
         if cfg.username:
             client.login(cfg.username, cfg.password or "")
         refused = client.send_message(message)

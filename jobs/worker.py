@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from flask import Flask
-from rq import Worker
+from rq import SimpleWorker, Worker
 from rq.job import Job
 
 import jobs
@@ -26,6 +26,25 @@ def worker_app() -> Flask:
     return _app
 
 
+def warm(app: Flask) -> None:
+    """Configure the ORM's mappers, compile the mail templates and read the catalogs once,
+    in the worker itself, so that each forked work horse inherits them instead of doing it
+    again for every job."""
+    from flask_babel import force_locale, get_translations
+    from sqlalchemy.orm import configure_mappers
+
+    import tenants.models  # noqa: F401 - every mapper, configured before the fork
+    from tenants.config import LOCALES
+
+    configure_mappers()
+    with app.test_request_context():
+        for name in app.jinja_env.list_templates(filter_func=lambda n: n.startswith("mail/")):
+            app.jinja_env.get_template(name)
+        for locale in LOCALES:
+            with force_locale(locale):
+                get_translations()
+
+
 class AppJob(Job):
     def perform(self):
         app = worker_app()
@@ -38,7 +57,7 @@ class AppJob(Job):
                 db.session.remove()
 
 
-class CountingWorker(Worker):
+class _Counting:
     """Counts each job's outcome by queue for /metrics (`jobs.ops`); a count that cannot be
     written is lost, never the job."""
 
@@ -58,8 +77,23 @@ class CountingWorker(Worker):
             self.log.warning("could not count a job outcome", exc_info=True)
 
 
-def run_worker(queues: list[str], redis_url: str, burst: bool = False) -> bool:
+class CountingWorker(_Counting, Worker):
+    """RQ's worker: each job in a forked work horse."""
+
+
+class CountingSimpleWorker(_Counting, SimpleWorker):
+    """Each job in the worker's own process (see run_worker)."""
+
+
+def run_worker(queues: list[str], redis_url: str, burst: bool = False,
+               fork: bool = True) -> bool:
+    """`fork=False` runs each job in the worker's own process (RQ's SimpleWorker): no fork
+    per job, the app, its connection pool and compiled statements kept warm; for queues of
+    short jobs such as mail, several times the throughput (a crash takes the worker with
+    it, and the process manager starts it again)."""
     from redis import Redis
 
-    worker = CountingWorker(queues, connection=Redis.from_url(redis_url), job_class=AppJob)
+    warm(worker_app())  # built once here, so that each forked work horse inherits it
+    kind = CountingWorker if fork else CountingSimpleWorker
+    worker = kind(queues, connection=Redis.from_url(redis_url), job_class=AppJob)
     return worker.work(burst=burst, with_scheduler=True)

@@ -31,10 +31,17 @@ from tenants.onboarding.models import Agreement
 from tenants.outbox import LedgerEntry
 from tenants.regions.models import Province, Regency
 from tenants.registry import Tenant, TenantEvent
+from tenants.reminders.models import (
+    AgreementReminder,
+    ReminderDelivery,
+    ReminderPreference,
+    ReminderSettings,
+)
 from tenants.units.models import Person, Unit
 
 __all__ = [
     "Agreement",
+    "AgreementReminder",
     "Attachment",
     "AuditEntry",
     "Cohort",
@@ -57,6 +64,9 @@ __all__ = [
     "Province",
     "Regency",
     "Regulation",
+    "ReminderDelivery",
+    "ReminderPreference",
+    "ReminderSettings",
     "Role",
     "RpjmdIndicator",
     "RpjmdPeriod",

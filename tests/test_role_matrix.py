@@ -355,6 +355,37 @@ def fresh_unit_import(need: Need) -> str:
                              unit_imports.Rows("kecamatan.csv", rows, False))
 
 
+# Reminders: a sent reminder in the URL's lab (lab B's with ids lab A's table does not reach),
+# and one of LAN's agreement reminders.
+def _reminder_row(**fields) -> dict:
+    return {"email": "ahmad@dinkes.example", "name": "Ahmad Fauzi", "locale": "id",
+            "category": "milestone", "item_key": "milestone:1", "title": "Sosialisasi",
+            "path": "/", "due_on": date(2026, 12, 10), "remind_on": date(2026, 12, 3),
+            "mode": "digest", "status": "sent", **fields}
+
+
+def fresh_reminder(need: Need) -> int:
+    from tenants.reminders.models import ReminderDelivery
+
+    with _lab_session(need) as session:
+        _far_ids(session, need, "reminder_delivery")
+        row = ReminderDelivery(**_reminder_row(offset_days=need.next()))
+        session.add(row)
+        session.commit()
+        return row.id
+
+
+def fresh_agreement_reminder(need: Need) -> int:
+    from tenants.reminders.models import AgreementReminder
+
+    row = AgreementReminder(**_reminder_row(
+        category="agreement", item_key="agreement:1", offset_days=need.next(),
+        tenant_id=need.world.tenant(need.tenant).id))
+    db.session.add(row)
+    db.session.commit()
+    return row.id
+
+
 ARGUMENTS: dict[str, Callable[[Need], object]] = {
     "tenant": lambda need: need.world.tenant(need.tenant).slug,
     "tenant_id": lambda need: need.world.tenant(need.tenant).id,
@@ -382,6 +413,8 @@ ARGUMENTS: dict[str, Callable[[Need], object]] = {
     "upload_id": fresh_unit_import,
     "job_id": lambda need: f"t0-no-such-job-{need.next()}",
     "cohort_id": coached_cohort,
+    "delivery_id": fresh_reminder,
+    "reminder_id": fresh_agreement_reminder,
 }
 
 
@@ -478,6 +511,15 @@ ROLE_MATRIX: dict[str, Route] = {
                                      why="an empty confirmation is not the preview shown"),
     "units.template_csv": GET(LAB_ADMINS),
     "units.template_xlsx": GET(LAB_ADMINS),
+    # Reminders (issue 11): each member chooses for themself; Bappeda sets the lab's days and
+    # reads its log; the emailed unsubscribe link is the permission (a made-up one is unknown).
+    "reminders.preferences": GET_POST(LAB_MEMBERS),
+    "reminders.unsubscribe": GET_POST(NOBODY, why="only signed links work"),
+    "reminders.settings": GET_POST(LAB_ADMINS),
+    "reminders.log": GET(LAB_ADMINS),
+    "reminders.send": POST(LAB_ADMINS),
+    "lan_reminders.lan_log": GET(LAN_ADMINS),
+    "lan_reminders.lan_send": POST(LAN_ADMINS),
     # LAN.
     "lan.dashboard": GET(LAN_STAFF),
     "onboarding.tenant": GET(LAN_STAFF_OF_A),

@@ -26,6 +26,7 @@ from web import (
     onboarding,
     ops,
     public,
+    reminders,
     tenancy,
     units,
 )
@@ -34,7 +35,8 @@ from web.extensions import CSP, csrf, limiter, login_manager
 
 # Every blueprint, in one place: a feature's pages exist because they are listed here.
 BLUEPRINTS = (public.bp, auth.bp, account.bp, files.bp, i18n.bp, lan.bp, onboarding.bp,
-              members.bp, audit.bp, lab.bp, units.bp, cohorts.bp, ops.bp)
+              members.bp, audit.bp, lab.bp, units.bp, cohorts.bp, reminders.bp,
+              reminders.lan_bp, ops.bp)
 
 
 def create_app(settings: Settings | None = None) -> Flask:

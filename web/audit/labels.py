@@ -20,6 +20,7 @@ from web.i18n import LOCALE_NAMES
 ACTIONS = {
     "tenant.draft_created": _l("Onboarding started"),
     "tenant.settings_changed": _l("Lab settings changed"),
+    "reminders.settings_changed": _l("Reminder settings changed"),
     "agreement.mou_recorded": _l("MoU recorded"),
     "agreement.pks_recorded": _l("PKS recorded"),
     "agreement.mou_renewed": _l("MoU renewed"),
