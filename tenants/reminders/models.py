@@ -65,7 +65,7 @@ class ReminderSettings(TenantModel):
 
     __tablename__ = "reminder_settings"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
     offsets: Mapped[list] = mapped_column(JSONB, nullable=False,
                                           default=lambda: list(DEFAULT_OFFSETS))
     send_hour: Mapped[int] = mapped_column(sa.SmallInteger, nullable=False,
@@ -86,7 +86,7 @@ class ReminderPreference(TenantModel):
 
     __tablename__ = "reminder_preference"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), nullable=False)
     category: Mapped[str] = mapped_column(sa.String(12), nullable=False)
     mode: Mapped[str] = mapped_column(sa.String(10), nullable=False)

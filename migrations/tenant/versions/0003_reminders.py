@@ -43,7 +43,7 @@ def upgrade():
     op.create_index('ix_reminder_delivery_remind_on', 'reminder_delivery', ['remind_on'], unique=False)
     op.create_index('ix_reminder_delivery_status_remind_on', 'reminder_delivery', ['status', 'remind_on'], unique=False)
     op.create_table('reminder_preference',
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.BigInteger(), nullable=False),
     sa.Column('email', sa.String(length=254), nullable=False),
     sa.Column('category', sa.String(length=12), nullable=False),
     sa.Column('mode', sa.String(length=10), nullable=False),
@@ -54,7 +54,7 @@ def upgrade():
     sa.UniqueConstraint('email', 'category', name=op.f('uq_reminder_preference_email_category'))
     )
     op.create_table('reminder_settings',
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.BigInteger(), nullable=False),
     sa.Column('offsets', postgresql.JSONB(astext_type=sa.Text()), nullable=False),
     sa.Column('send_hour', sa.SmallInteger(), nullable=False),
     sa.Column('skip_holidays', sa.Boolean(), nullable=False),
