@@ -22,7 +22,7 @@ def sections(response) -> list[tuple[str, str | None]]:
 
 
 EVERY = ["dashboard", "ideas", "rpjmd", "commitments", "launches", "regulations", "stages",
-         "units", "people", "audit"]
+         "units", "people", "reminders", "audit"]
 
 
 def names(response) -> list[str]:
@@ -60,6 +60,8 @@ def test_an_innovator_sees_no_administration(client, world, lab):
     ("/regulations/", "regulations", "page"),
     ("/units/", "units", "page"),
     ("/people/", "people", "page"),
+    ("/reminders/preferences", "reminders", "page"),
+    ("/reminders/log", "reminders", "true"),
     ("/audit", "audit", "page"),
 ])
 def test_the_current_section_is_marked(client, world, lab, path, section, current):

@@ -40,6 +40,7 @@ SECTIONS = (
     Section("stages", "lab.stages.index", _l("Stage dates"), ("lab.stages.",), by_cohort=True),
     Section("units", "units.index", _l("Units"), ("units.",)),
     Section("people", "members.index", _l("People"), ("members.change_unit",)),
+    Section("reminders", "reminders.preferences", _l("Reminders"), ("reminders.",)),
     Section("audit", "audit.lab", _l("Audit log")),
 )
 
