@@ -13,6 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from fixtures.app import PASSWORD
 from fixtures.languages import assert_single_language
@@ -166,5 +167,5 @@ def test_the_cohort_form(page, phone_page, world, cohort, locale):
         browser.wait_for_selector("#deliver-starts_on-error")
         assert browser.input_value("input[name=name]") == "Angkatan Uji"
         # The first field in error has the focus (web/static/js/keyboard.js, once loaded).
-        browser.wait_for_function("document.activeElement.id === 'deliver-starts_on'")
+        expect(browser.locator("#deliver-starts_on")).to_be_focused()
         check(browser, locale, f"form-refused-{size}-{locale}")
