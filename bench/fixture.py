@@ -43,7 +43,7 @@ DATABASE = "labinov_bench_lab"
 PASSWORD = "bench-password-2026"
 COHORT = "Laboratorium Inovasi (bench) — Angkatan I"
 
-__all__ = ["Report", "figure_line", "percentile"]
+__all__ = ["Report", "percentile"]
 
 
 @dataclass
@@ -65,9 +65,6 @@ def percentile(values: list[float], p: float) -> float:
     rank = max(1, round(p / 100 * len(ordered) + 0.5 - 1e-9))
     return ordered[min(rank, len(ordered)) - 1]
 
-
-def figure_line(name: str, value: float, unit: str, op: str, target: float) -> str:
-    return f"figure: {name} {value:g} {unit} (target {op} {target:g})"
 
 
 def open_database(reuse: bool, keep: bool) -> Bench:
